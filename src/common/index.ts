@@ -1,0 +1,2 @@
+export { LEVELS, type Level, levelRank, parseLevel } from './levels.js';
+export { type Dict, dict, hasKey } from './safe.js';

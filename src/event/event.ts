@@ -1,0 +1,50 @@
+import { type Dict, dict } from '../common/index.js';
+import type { Event, FieldValue } from './types.js';
+
+function text(v: FieldValue | undefined): string {
+  if (v === undefined) return '';
+  return typeof v === 'string' ? v : (v[0] ?? '');
+}
+
+/**
+ * Builds the Event view over a flat field dictionary whose names follow docs/event-fields.md.
+ * Empty values are dropped here, so empty, null and absent are one thing everywhere.
+ * `timestamp` is the parsed System time (ms since the epoch, NaN if none).
+ */
+export class FlatEvent implements Event {
+  readonly fields: Dict<FieldValue>;
+  readonly timestamp: number;
+  constructor(fields: Dict<FieldValue>, timestamp: number) {
+    this.fields = fields;
+    this.timestamp = timestamp;
+  }
+  get computer(): string {
+    return text(this.fields.Computer);
+  }
+  get channel(): string {
+    return text(this.fields.Channel);
+  }
+  get eventId(): string {
+    return text(this.fields.EventID);
+  }
+  get recordId(): string {
+    return text(this.fields.EventRecordID);
+  }
+  get provider(): string {
+    return text(this.fields.Provider_Name);
+  }
+  get(name: string): FieldValue | undefined {
+    return this.fields[name];
+  }
+}
+
+/** Convenience for tests and for sources that are already flat: copies into a null-prototype dict. */
+export function createEvent(fields: Record<string, FieldValue>, timestamp = Number.NaN): Event {
+  const d = dict<FieldValue>();
+  for (const k of Object.keys(fields)) {
+    const v = fields[k];
+    if (v === '' || (Array.isArray(v) && v.length === 0)) continue;
+    d[k] = v;
+  }
+  return new FlatEvent(d, timestamp);
+}

@@ -1,0 +1,29 @@
+import type { Dict } from '../common/index.js';
+
+/** A field's value: text as written in the log, or a list (unnamed <Data>, repeated leaves, JSON arrays). */
+export type FieldValue = string | readonly string[];
+
+/** Where a record came from: the file and its byte offset (XML) or 1-based line (NDJSON). */
+export interface SourceRef {
+  file: string;
+  offset?: number;
+  line?: number;
+}
+
+/**
+ * The one read-only view of an event that every rule language reads.
+ * `fields` is a null-prototype dictionary with Sigma-style flat names (see docs/event-fields.md).
+ * Empty, null and absent are one thing: the view never holds an empty value.
+ */
+export interface Event {
+  /** Milliseconds since the epoch (UTC); NaN when the record carries no time. */
+  readonly timestamp: number;
+  readonly computer: string;
+  readonly channel: string;
+  readonly eventId: string;
+  readonly recordId: string;
+  readonly provider: string;
+  readonly fields: Readonly<Dict<FieldValue>>;
+  /** Resolves a Sigma-style or dotted field name; undefined when absent. */
+  get(name: string): FieldValue | undefined;
+}

@@ -1,0 +1,1 @@
+export type { HitRecord, RuleKind } from './types.js';
