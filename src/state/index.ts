@@ -1,1 +1,1 @@
-export {};
+export { type EventIdentity, groupHitId, hitId } from './hit-id.js';

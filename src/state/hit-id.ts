@@ -1,0 +1,26 @@
+import { xxh64 } from '@node-rs/xxhash';
+
+/** The parts of an event that identify it wherever it was read from (not the file or offset). */
+export interface EventIdentity {
+  computer: string;
+  channel: string;
+  recordId: string;
+  /** ISO 8601 UTC, or '' when the event has no time. */
+  timestamp: string;
+}
+
+const SEP = '\u001f';
+
+/**
+ * Stable hit id: xxhash64 (hex, 16 digits) of the rule id and the event's identity, so the same event
+ * read from an XML export and from its NDJSON twin, or from two overlapping exports, gets the same id.
+ */
+export function hitId(ruleId: string, ev: EventIdentity): string {
+  const key = [ruleId, ev.computer.toLowerCase(), ev.channel.toLowerCase(), ev.recordId, ev.timestamp].join(SEP);
+  return xxh64(key).toString(16).padStart(16, '0');
+}
+
+/** Id of a hit made of several events (correlations, sequences): the rule id and the member hit ids. */
+export function groupHitId(ruleId: string, memberIds: readonly string[]): string {
+  return xxh64([ruleId, ...memberIds].join(SEP)).toString(16).padStart(16, '0');
+}
