@@ -16,11 +16,15 @@ const SEP = '\u001f';
  * read from an XML export and from its NDJSON twin, or from two overlapping exports, gets the same id.
  */
 export function hitId(ruleId: string, ev: EventIdentity): string {
-  const key = [ruleId, ev.computer.toLowerCase(), ev.channel.toLowerCase(), ev.recordId, ev.timestamp].join(SEP);
+  const key = [ruleId, ev.computer.toLowerCase(), ev.channel.toLowerCase(), ev.recordId, ev.timestamp].join(
+    SEP,
+  );
   return xxh64(key).toString(16).padStart(16, '0');
 }
 
 /** Id of a hit made of several events (correlations, sequences): the rule id and the member hit ids. */
 export function groupHitId(ruleId: string, memberIds: readonly string[]): string {
-  return xxh64([ruleId, ...memberIds].join(SEP)).toString(16).padStart(16, '0');
+  return xxh64([ruleId, ...memberIds].join(SEP))
+    .toString(16)
+    .padStart(16, '0');
 }

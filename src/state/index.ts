@@ -1,1 +1,13 @@
+export {
+  emptyState,
+  FINGERPRINT_BYTES,
+  type FileCheckpoint,
+  fingerprint,
+  type ResumeDecision,
+  readState,
+  resumeDecision,
+  type StateFile,
+  writeState,
+} from './checkpoint.js';
 export { type EventIdentity, groupHitId, hitId } from './hit-id.js';
+export { acquireLock, LockedError } from './lock.js';
