@@ -1,1 +1,11 @@
-export type { HitRecord, RuleKind } from './types.js';
+export { abbreviateChannel } from './channels.js';
+export { CSV_COLUMNS, csvCell } from './csv-sink.js';
+export { detailsFor } from './details.js';
+export { escapeForTerminal } from './escape.js';
+export { type OutputFile, openOutputFile } from './output-file.js';
+export { createProgress, type Progress, type ProgressOptions, type ProgressStream } from './progress.js';
+export { createSink, formatFromPath } from './sink.js';
+export { renderSummary, type ScanSummary, type SummaryOptions } from './summary.js';
+export { type ComputerTally, type RuleTally, SummaryAccumulator } from './summary-accumulator.js';
+export { isValidTimeZone } from './time-format.js';
+export type { Format, HitRecord, HitSink, RuleKind, SinkOptions } from './types.js';

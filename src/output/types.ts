@@ -27,3 +27,30 @@ export interface HitRecord {
   count?: number;
   value?: number;
 }
+
+/** Output formats: a table for people, the others for programs. */
+export type Format = 'table' | 'jsonl' | 'json' | 'csv';
+
+export interface SinkOptions {
+  /** ANSI colours in the table (the caller decides: TTY, NO_COLOR, --no-color). */
+  color: boolean;
+  /** Terminal columns the table must fit; 0 or less (not a terminal) means 200. */
+  width: number;
+  /** IANA zone for the table's timestamps; default UTC. Data formats always carry UTC. */
+  timezone?: string;
+  /** Channel abbreviations (Sec, Sys, Sysmon, PwSh, …) in the table; false shows full names. */
+  abbrev: boolean;
+}
+
+/**
+ * Where hits go. `write` never blocks; a producer that can outrun the output checks `backlogged`
+ * and awaits `drain()`. `end` writes what is left and resolves once the stream has taken it all
+ * (it does not end the stream: whoever opened it does). A reader that went away (EPIPE) is not an
+ * error: output stops quietly.
+ */
+export interface HitSink {
+  write(hit: HitRecord): void;
+  end(): Promise<void>;
+  readonly backlogged: boolean;
+  drain(): Promise<void>;
+}

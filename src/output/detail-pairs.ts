@@ -1,0 +1,20 @@
+import type { HitRecord } from './types.js';
+
+/**
+ * What the Details column (table) and `details` cell (CSV) show for a hit, as name/value pairs:
+ * a correlation's group and aggregate first, then the hit's details.
+ */
+export function detailPairs(hit: HitRecord): Array<[string, string]> {
+  const pairs: Array<[string, string]> = [];
+  if (hit.group !== undefined) {
+    for (const key of Object.keys(hit.group)) pairs.push([key, hit.group[key] ?? '']);
+  }
+  if (hit.count !== undefined) pairs.push(['Count', String(hit.count)]);
+  if (hit.value !== undefined) pairs.push(['Value', String(hit.value)]);
+  if (hit.events !== undefined && hit.event === null) pairs.push(['Events', String(hit.events.length)]);
+  for (const key of Object.keys(hit.details)) pairs.push([key, hit.details[key]!]);
+  return pairs;
+}
+
+/** Separator between detail pairs; a broken bar, rare in logs, so pairs stay easy to tell apart. */
+export const PAIR_SEPARATOR = ' ¦ ';
