@@ -1,1 +1,3 @@
-export {};
+export { type CompiledSigma, type CompileOptions, compileSigma } from './sigma-engine.js';
+export type { ChunkJob, ChunkResult, EventFilter, EventSnapshot, RawHit, WorkerInit } from './messages.js';
+export { Scanner } from './scanner.js';

@@ -1,0 +1,51 @@
+import type { FieldValue, SourceRef, Warning } from '../event/index.js';
+import type { SigmaRuleIR } from '../sigma/index.js';
+
+/** Event-level filters applied in the workers before any rule runs. */
+export interface EventFilter {
+  /** Inclusive lower bound, ms since the epoch. */
+  fromMs?: number;
+  /** Inclusive upper bound, ms since the epoch. */
+  toMs?: number;
+}
+
+/** Sent once to every worker (structured clone): the rules as IR, compiled there into closures. */
+export interface WorkerInit {
+  sigma: SigmaRuleIR[];
+  filter: EventFilter;
+}
+
+export interface ChunkJob {
+  id: number;
+  file: string;
+  format: 'xml' | 'ndjson';
+  data: Uint8Array;
+  offset: number;
+  line: number;
+}
+
+/** The parts of a matched event the main thread needs to build a hit record. */
+export interface EventSnapshot {
+  timestamp: number;
+  computer: string;
+  channel: string;
+  eventId: string;
+  recordId: string;
+  fields: Record<string, FieldValue>;
+  src: SourceRef;
+}
+
+export interface RawHit {
+  /** Index into WorkerInit.sigma. */
+  rule: number;
+  event: EventSnapshot;
+}
+
+export interface ChunkResult {
+  id: number;
+  events: number;
+  skipped: number;
+  filtered: number;
+  hits: RawHit[];
+  warnings: Warning[];
+}

@@ -1,0 +1,122 @@
+import type { Level } from '../common/index.js';
+import type { SourceSpec } from '../mapping/index.js';
+
+/** How a string test compares: the wildcard pattern reduced to the cheapest operation. */
+export type StrOp = 'eq' | 'prefix' | 'suffix' | 'contains' | 'glob';
+export type NumOp = 'eq' | 'lt' | 'lte' | 'gt' | 'gte';
+export type TimePart = 'minute' | 'hour' | 'day' | 'week' | 'month' | 'year';
+
+/**
+ * One test of one value. Strings are already lower-cased unless `cased`; for `glob`, `value` is
+ * the source of an anchored regular expression over the (lower-cased) field value.
+ * `lit` is a substring every matching field value contains (lower-cased), when one exists.
+ */
+export type ValueTest =
+  | { t: 'str'; op: StrOp; value: string; cased: boolean; lit?: string }
+  | { t: 're'; source: string; flags: string; lit?: string }
+  | { t: 'num'; op: NumOp; value: number }
+  | { t: 'cidr'; cidr: string }
+  | { t: 'null' }
+  | { t: 'exists'; value: boolean }
+  | { t: 'ref'; field: string; op: Exclude<StrOp, 'glob'>; cased: boolean }
+  | { t: 'time'; part: TimePart; op: NumOp; value: number };
+
+/**
+ * One `field|modifiers: values` entry. `values` holds one group per value written in the rule;
+ * a group is the OR of the alternatives a value expands into (windash, base64offset, expand).
+ * Groups are OR-ed, or AND-ed with `all`. `neg` (the `neq` modifier) negates the whole item.
+ * `field` is null for keyword searches over every field value.
+ */
+export interface FieldItem {
+  field: string | null;
+  values: ValueTest[][];
+  all: boolean;
+  neg: boolean;
+}
+
+/** A search identifier: an OR of maps, each map an AND of items. */
+export interface SelectionIR {
+  name: string;
+  maps: FieldItem[][];
+}
+
+export type ConditionIR =
+  | { t: 'sel'; i: number }
+  | { t: 'and'; c: ConditionIR[] }
+  | { t: 'or'; c: ConditionIR[] }
+  | { t: 'not'; c: ConditionIR };
+
+export interface DetectionIR {
+  selections: SelectionIR[];
+  condition: ConditionIR;
+}
+
+export interface LogsourceIR {
+  product?: string;
+  category?: string;
+  service?: string;
+  definition?: string;
+}
+
+/** A loaded Sigma rule: plain, JSON-serialisable data that each worker compiles. */
+export interface SigmaRuleIR {
+  id: string;
+  name?: string;
+  title: string;
+  level: Level;
+  status: string;
+  tags: string[];
+  /** The file as given (relative when the input path was relative). */
+  path: string;
+  /** 1-based line of the rule document in its file. */
+  line: number;
+  logsource: LogsourceIR;
+  author?: string;
+  description?: string;
+  falsepositives?: string[];
+  references?: string[];
+  date?: string;
+  modified?: string;
+  fields?: string[];
+  detection: DetectionIR;
+  /** Event sources the rule runs against (channel/event-id preconditions, field renames). */
+  sources: SourceSpec[];
+  /** Event ids the detection itself requires (null when any id can match). */
+  eventIds: string[] | null;
+  /** Every field name the detection reads (keyword searches read all fields and are not listed). */
+  reads: string[];
+  /** Filter documents applied to this rule (titles). */
+  filters?: string[];
+}
+
+export interface RuleProblem {
+  file: string;
+  line?: number;
+  column?: number;
+  id?: string;
+  title?: string;
+  severity: 'error' | 'warning';
+  reason: string;
+}
+
+export interface LoadOptions {
+  /** Placeholder values for the `expand` modifier: name (without %) → values. */
+  expand?: Record<string, string[]>;
+  /** Match on detection alone, without logsource preconditions. */
+  ignoreLogsource?: boolean;
+}
+
+/** A correlation document as read (null-prototype data), for the correlation module to parse. */
+export interface CorrelationDoc {
+  file: string;
+  line: number;
+  doc: Record<string, unknown>;
+}
+
+export interface LoadResult {
+  rules: SigmaRuleIR[];
+  problems: RuleProblem[];
+  files: number;
+  /** Correlation documents met while loading; each is also reported as a problem for now. */
+  correlations: CorrelationDoc[];
+}
