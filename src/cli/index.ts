@@ -1,3 +1,30 @@
-export async function main(_argv: string[]): Promise<number> {
-  return 0;
+import { CommanderError } from 'commander';
+import { processIo } from './io.js';
+import { buildProgram } from './program.js';
+
+/** Runs the command line; resolves with the process exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const io = processIo();
+  let code = 0;
+  const program = buildProgram(io, (c) => {
+    code = c;
+  });
+  program.exitOverride();
+  program.configureOutput({
+    writeOut: (s) => io.stdout.write(s),
+    writeErr: (s) => io.stderr.write(s),
+  });
+  for (const sub of program.commands) {
+    sub.exitOverride();
+    for (const subsub of sub.commands) subsub.exitOverride();
+  }
+  try {
+    await program.parseAsync(argv);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      return err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.exitCode === 0 ? 0 : 2;
+    }
+    throw err;
+  }
+  return code;
 }

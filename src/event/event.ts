@@ -1,4 +1,5 @@
 import { type Dict, dict } from '../common/index.js';
+import { resolveNames } from './names.js';
 import type { Event, FieldValue } from './types.js';
 
 function text(v: FieldValue | undefined): string {
@@ -33,8 +34,15 @@ export class FlatEvent implements Event {
   get provider(): string {
     return text(this.fields.Provider_Name);
   }
+  /** One dictionary lookup for a stored name; dotted paths are resolved through a memoised table. */
   get(name: string): FieldValue | undefined {
-    return this.fields[name];
+    const v = this.fields[name];
+    if (v !== undefined || (name.indexOf('.') < 0 && name !== '@timestamp' && name !== 'message')) return v;
+    for (const n of resolveNames(name)) {
+      const r = this.fields[n];
+      if (r !== undefined) return r;
+    }
+    return undefined;
   }
 }
 
@@ -43,7 +51,7 @@ export function createEvent(fields: Record<string, FieldValue>, timestamp = Numb
   const d = dict<FieldValue>();
   for (const k of Object.keys(fields)) {
     const v = fields[k];
-    if (v === '' || (Array.isArray(v) && v.length === 0)) continue;
+    if (v === undefined || v === '' || (Array.isArray(v) && v.length === 0)) continue;
     d[k] = v;
   }
   return new FlatEvent(d, timestamp);

@@ -1,2 +1,6 @@
+export { FieldBuilder } from './builder.js';
 export { createEvent, FlatEvent } from './event.js';
-export type { Event, FieldValue, SourceRef } from './types.js';
+export { ECS_SYSTEM, resolveNames } from './names.js';
+export { isoMicros, normSystemTime, normValue, type ParsedTime, parseTime } from './normalize.js';
+export { type OnEvent, type OnWarning, type ParseOptions, parseChunk } from './parse-chunk.js';
+export type { ChunkLike, Event, FieldValue, ParseStats, SourceRef, Warning } from './types.js';

@@ -27,3 +27,28 @@ export interface Event {
   /** Resolves a Sigma-style or dotted field name; undefined when absent. */
   get(name: string): FieldValue | undefined;
 }
+
+/** A problem with the input that did not stop the read: file plus line and/or byte offset. */
+export interface Warning {
+  file: string;
+  line?: number;
+  offset?: number;
+  message: string;
+}
+
+/** The record-aligned bytes the parser needs: the input layer's `Chunk` is one of these. */
+export interface ChunkLike {
+  format: 'xml' | 'ndjson';
+  /** UTF-8, whole records only. */
+  data: Uint8Array;
+  /** Byte offset of data[0] in the file's decoded UTF-8 stream. */
+  offset: number;
+  /** 1-based line number of data[0]. */
+  line: number;
+}
+
+/** What one call to parseChunk did: records turned into events, records skipped with a warning. */
+export interface ParseStats {
+  records: number;
+  skipped: number;
+}

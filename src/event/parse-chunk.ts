@@ -1,0 +1,211 @@
+import { FieldBuilder } from './builder.js';
+import { isObj, jsonRecord } from './json-event.js';
+import type { ChunkLike, Event, ParseStats, SourceRef, Warning } from './types.js';
+import { referenceRecord } from './xml-reference.js';
+import { scanRecord } from './xml-scan.js';
+
+const builder = new FieldBuilder();
+
+export type OnEvent = (ev: Event, src: SourceRef) => void;
+export type OnWarning = (w: Warning) => void;
+
+/** Options for tests and benchmarks: force the reference XML reading for every record. */
+export interface ParseOptions {
+  xmlReader?: 'scanner' | 'reference';
+}
+
+/**
+ * Parses the whole records of one chunk into Event views. XML records are given their byte
+ * offset, NDJSON records their line. A malformed record is skipped with a warning naming the
+ * file and its line / offset; the rest of the chunk is read.
+ */
+export function parseChunk(
+  chunk: ChunkLike,
+  file: string,
+  onEvent: OnEvent,
+  onWarning: OnWarning,
+  opts?: ParseOptions,
+): ParseStats {
+  const d = chunk.data;
+  const s = Buffer.from(d.buffer, d.byteOffset, d.byteLength).toString('utf8');
+  return chunk.format === 'xml'
+    ? parseXml(s, chunk, file, onEvent, onWarning, opts?.xmlReader === 'reference')
+    : parseNdjson(s, chunk, file, onEvent, onWarning);
+}
+
+/** UTF-8 length of s[from, to). */
+function utf8Length(s: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < to) {
+      const d = s.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        n += 4;
+        i++;
+      } else n += 3;
+    } else n += 3;
+  }
+  return n;
+}
+
+function lineAt(s: string, idx: number, first: number): number {
+  let line = first;
+  let p = s.indexOf('\n');
+  while (p >= 0 && p < idx) {
+    line++;
+    p = s.indexOf('\n', p + 1);
+  }
+  return line;
+}
+
+/** Index of the next `<Event` start tag (not `<Events`, `<EventData` …) at or after from; -1 if none. */
+function eventStart(s: string, from: number): number {
+  let i = s.indexOf('<Event', from);
+  while (i >= 0) {
+    const c = s.charCodeAt(i + 6);
+    if (c === 32 || c === 62 || c === 10 || c === 13 || c === 9 || c === 47) return i;
+    i = s.indexOf('<Event', i + 6);
+  }
+  return -1;
+}
+
+/** What may stand between records: blanks, declarations, the <Events> root, comments, `Record N` lines. */
+const GAP = /^(?:\s+|<\?[\s\S]*?\?>|<\/?Events(?:\s[^<>]*)?>|<!--[\s\S]*?-->|Record \d+)*$/;
+
+function gapIsClean(s: string, from: number, to: number): boolean {
+  if (to - from <= 8) {
+    let blank = true;
+    for (let i = from; i < to; i++) {
+      const c = s.charCodeAt(i);
+      if (c !== 32 && c !== 10 && c !== 13 && c !== 9) {
+        blank = false;
+        break;
+      }
+    }
+    if (blank) return true;
+  }
+  return GAP.test(s.slice(from, to));
+}
+
+function parseXml(
+  s: string,
+  chunk: ChunkLike,
+  file: string,
+  onEvent: OnEvent,
+  onWarning: OnWarning,
+  referenceOnly: boolean,
+): ParseStats {
+  const stats: ParseStats = { records: 0, skipped: 0 };
+  const ascii = s.length === chunk.data.length;
+  let bIdx = 0;
+  let bOff = chunk.offset;
+  const offsetOf = (idx: number): number => {
+    if (ascii) return chunk.offset + idx;
+    bOff += utf8Length(s, bIdx, idx);
+    bIdx = idx;
+    return bOff;
+  };
+  const warn = (idx: number, message: string): void => {
+    onWarning({ file, line: lineAt(s, idx, chunk.line), offset: offsetOf(idx), message });
+  };
+  let pos = 0;
+  const n = s.length;
+  while (pos < n) {
+    const st = eventStart(s, pos);
+    const gapEnd = st < 0 ? n : st;
+    if (gapEnd > pos && !gapIsClean(s, pos, gapEnd)) {
+      const dtd = s.slice(pos, gapEnd).indexOf('<!DOCTYPE') >= 0;
+      warn(pos, dtd ? 'DTD skipped: entity declarations are never processed' : 'unexpected content between records skipped');
+      stats.skipped++;
+    }
+    if (st < 0) break;
+    const close = s.indexOf('</Event>', st);
+    if (close < 0) {
+      warn(st, 'truncated record: no </Event> before the end of the input');
+      stats.skipped++;
+      break;
+    }
+    const end = close + 8;
+    let ok = !referenceOnly && scanRecord(s, st, end, builder);
+    let reason = '';
+    if (!ok) {
+      builder.reset();
+      try {
+        referenceRecord(s.slice(st, end), builder);
+        ok = true;
+      } catch (e) {
+        builder.reset();
+        reason = e instanceof Error ? e.message : String(e);
+      }
+    }
+    if (!ok) {
+      const inner = eventStart(s, st + 6);
+      if (inner >= 0 && inner < close) {
+        warn(st, 'truncated record: a new <Event> starts before it ends');
+        stats.skipped++;
+        pos = inner;
+        continue;
+      }
+      warn(st, reason);
+      stats.skipped++;
+      pos = end;
+      continue;
+    }
+    const ev = builder.finish();
+    stats.records++;
+    onEvent(ev, { file, offset: offsetOf(st) });
+    pos = end;
+  }
+  return stats;
+}
+
+function isBlank(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c !== 32 && c !== 9 && c !== 13 && c !== 10 && c !== 0xfeff) return false;
+  }
+  return true;
+}
+
+function parseNdjson(
+  s: string,
+  chunk: ChunkLike,
+  file: string,
+  onEvent: OnEvent,
+  onWarning: OnWarning,
+): ParseStats {
+  const stats: ParseStats = { records: 0, skipped: 0 };
+  let pos = 0;
+  let line = chunk.line;
+  const n = s.length;
+  while (pos < n) {
+    let nl = s.indexOf('\n', pos);
+    if (nl < 0) nl = n;
+    const text = s.slice(pos, nl);
+    if (text.charCodeAt(0) === 123 /* { */ || !isBlank(text)) {
+      let parsed: unknown;
+      let error = '';
+      try {
+        parsed = JSON.parse(text);
+      } catch (e) {
+        error = `malformed JSON: ${e instanceof Error ? e.message : String(e)}`;
+      }
+      if (error === '' && !isObj(parsed))
+        error = `not a JSON object (${Array.isArray(parsed) ? 'array' : typeof parsed})`;
+      if (error !== '') {
+        onWarning({ file, line, message: error });
+        stats.skipped++;
+      } else {
+        jsonRecord(parsed as Record<string, unknown>, text, builder);
+        stats.records++;
+        onEvent(builder.finish(), { file, line });
+      }
+    }
+    line++;
+    pos = nl + 1;
+  }
+  return stats;
+}

@@ -1,0 +1,90 @@
+import { createReadStream } from 'node:fs';
+import { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+
+/**
+ * The byte layers under the framer: raw file or stdin bytes, transparent gunzip (sniffed from the
+ * gzip magic, not the name) and UTF-16 → UTF-8 transcoding (sniffed from the BOM, or from a
+ * `<` / `{` followed or preceded by a NUL when a BOM is missing).
+ */
+
+export type Bytes = AsyncIterable<Uint8Array>;
+
+export function rawBytes(path: string, onBytes?: (n: number) => void): Bytes {
+  const stream = path === '-' ? process.stdin : createReadStream(path, { highWaterMark: 1 << 20 });
+  return (async function* () {
+    for await (const b of stream as AsyncIterable<Buffer>) {
+      onBytes?.(b.length);
+      yield b;
+    }
+  })();
+}
+
+/** Reads at least `n` bytes (fewer at the end of input) and returns them with the rest of the stream. */
+export async function peek(src: Bytes, n: number): Promise<{ head: Buffer; rest: Bytes }> {
+  const it = src[Symbol.asyncIterator]();
+  const parts: Buffer[] = [];
+  let len = 0;
+  let done = false;
+  while (len < n) {
+    const r = await it.next();
+    if (r.done) {
+      done = true;
+      break;
+    }
+    const b = Buffer.from(r.value.buffer, r.value.byteOffset, r.value.byteLength);
+    parts.push(b);
+    len += b.length;
+  }
+  const head = parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts);
+  const rest: Bytes = (async function* () {
+    if (head.length > 0) yield head;
+    if (done) return;
+    for (;;) {
+      const r = await it.next();
+      if (r.done) return;
+      yield r.value;
+    }
+  })();
+  return { head, rest };
+}
+
+export function isGzip(head: Uint8Array): boolean {
+  return head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b;
+}
+
+export function gunzip(src: Bytes): Bytes {
+  return Readable.from(src).pipe(createGunzip()) as unknown as Bytes;
+}
+
+export type Encoding = 'utf-8' | 'utf-16le' | 'utf-16be';
+
+/** The text encoding and the length of its byte-order mark. */
+export function sniffEncoding(head: Uint8Array): { encoding: Encoding; bom: number } {
+  const [a, b, c] = [head[0], head[1], head[2]];
+  if (a === 0xef && b === 0xbb && c === 0xbf) return { encoding: 'utf-8', bom: 3 };
+  if (a === 0xff && b === 0xfe) return { encoding: 'utf-16le', bom: 2 };
+  if (a === 0xfe && b === 0xff) return { encoding: 'utf-16be', bom: 2 };
+  if ((a === 0x3c || a === 0x7b) && b === 0) return { encoding: 'utf-16le', bom: 0 };
+  if (a === 0 && (b === 0x3c || b === 0x7b)) return { encoding: 'utf-16be', bom: 0 };
+  return { encoding: 'utf-8', bom: 0 };
+}
+
+/** Transcodes a UTF-16 stream (BOM already skipped) to UTF-8 buffers. */
+export function utf16ToUtf8(src: Bytes, encoding: 'utf-16le' | 'utf-16be', skip: number): Bytes {
+  const dec = new TextDecoder(encoding);
+  return (async function* () {
+    let toSkip = skip;
+    for await (let b of src) {
+      if (toSkip > 0) {
+        const k = Math.min(toSkip, b.length);
+        b = b.subarray(k);
+        toSkip -= k;
+      }
+      const s = dec.decode(b, { stream: true });
+      if (s.length > 0) yield Buffer.from(s, 'utf8');
+    }
+    const tail = dec.decode();
+    if (tail.length > 0) yield Buffer.from(tail, 'utf8');
+  })();
+}

@@ -1,0 +1,117 @@
+import { constants } from 'node:fs';
+import { access, readdir, stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { InputFile, InputProblem } from './types.js';
+
+/** Names a directory walk picks up (case-insensitive); an explicitly named file is read whatever its name. */
+const EXTENSIONS = ['.xml', '.json', '.jsonl', '.ndjson'];
+
+export function isInputName(name: string): boolean {
+  let n = name.toLowerCase();
+  if (n.endsWith('.gz')) n = n.slice(0, -3);
+  return EXTENSIONS.some((e) => n.endsWith(e));
+}
+
+function reason(e: unknown): string {
+  const code = (e as { code?: string }).code;
+  switch (code) {
+    case 'ENOENT':
+      return 'no such file or directory';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'ENOTDIR':
+      return 'not a directory';
+    default:
+      return e instanceof Error ? e.message : String(e);
+  }
+}
+
+function byName(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+async function walk(dir: string, display: string, out: InputFile[], problems: InputProblem[]): Promise<void> {
+  let entries: import('node:fs').Dirent[];
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch (e) {
+    problems.push({ path: display, message: reason(e) });
+    return;
+  }
+  entries.sort((a, b) => byName(a.name, b.name));
+  for (const e of entries) {
+    const full = path.join(dir, e.name);
+    const shown = path.join(display, e.name);
+    let isDir = e.isDirectory();
+    let isFile = e.isFile();
+    if (e.isSymbolicLink()) {
+      // Linked files are read; linked directories are not followed (no cycles, no escapes).
+      try {
+        const s = await stat(full);
+        isFile = s.isFile();
+        isDir = false;
+      } catch (err) {
+        problems.push({ path: shown, message: reason(err) });
+        continue;
+      }
+    }
+    if (isDir) await walk(full, shown, out, problems);
+    else if (isFile && isInputName(e.name)) await addFile(full, shown, out, problems);
+  }
+}
+
+async function addFile(
+  p: string,
+  display: string,
+  out: InputFile[],
+  problems: InputProblem[],
+): Promise<void> {
+  try {
+    const s = await stat(p);
+    await access(p, constants.R_OK);
+    out.push({ path: p, display, size: s.size });
+  } catch (e) {
+    problems.push({ path: display, message: reason(e) });
+  }
+}
+
+/**
+ * Expands the command line's paths into the files to read, in a deterministic order: the paths
+ * in the order given, each directory walked recursively with its entries sorted by name.
+ * `-` is standard input. A path that is missing or unreadable becomes a problem, not an error.
+ */
+export async function discoverInputs(
+  paths: string[],
+): Promise<{ files: InputFile[]; problems: InputProblem[] }> {
+  const files: InputFile[] = [];
+  const problems: InputProblem[] = [];
+  for (const p of paths) {
+    if (p === '-') {
+      files.push({ path: '-', display: '-', size: 0 });
+      continue;
+    }
+    let s: import('node:fs').Stats;
+    try {
+      s = await stat(p);
+    } catch (e) {
+      problems.push({ path: p, message: reason(e) });
+      continue;
+    }
+    if (s.isDirectory()) {
+      const before = files.length;
+      const problemsBefore = problems.length;
+      await walk(p, p, files, problems);
+      if (files.length === before && problems.length === problemsBefore)
+        problems.push({ path: p, message: 'no .xml, .json, .jsonl or .ndjson files (or .gz of them) found' });
+    } else await addFile(p, p, files, problems);
+  }
+  const seen = new Set<string>();
+  const unique = files.filter((f) => {
+    const key = f.path === '-' ? '-' : path.resolve(f.path);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  return { files: unique, problems };
+}

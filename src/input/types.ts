@@ -1,0 +1,29 @@
+import type { ChunkLike } from '../event/index.js';
+
+/** A file to read: `path` is what to open (`-` is standard input), `display` is how warnings name it. */
+export interface InputFile {
+  path: string;
+  display: string;
+  size: number;
+}
+
+/** A path that could not be read at all. */
+export interface InputProblem {
+  path: string;
+  message: string;
+}
+
+/**
+ * Record-aligned UTF-8 bytes of one file. `offset` counts bytes of the file's decoded stream:
+ * for UTF-8 files (BOM included) that is the file's own byte offset; for UTF-16 input it is the
+ * offset in the UTF-8 transcoding, and for .gz input the offset in the decompressed stream.
+ */
+export type Chunk = ChunkLike;
+
+export interface ReadOptions {
+  /** Target chunk size in bytes (default 2 MiB); a record longer than this makes a longer chunk. */
+  chunkBytes?: number;
+  onWarning?: (w: import('../event/index.js').Warning) => void;
+  /** Raw bytes consumed from the file (before decompression), for progress. */
+  onBytes?: (n: number) => void;
+}

@@ -1,0 +1,185 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { afterAll, describe, expect, it } from 'vitest';
+import { type Event, parseChunk, type SourceRef, type Warning } from '../../src/event/index.js';
+import { type Chunk, discoverInputs, readChunks } from '../../src/input/index.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const FIX = path.resolve(here, '../fixtures/input');
+const SAMPLES = path.resolve(here, '../../fixtures/samples');
+const tmp = mkdtempSync(path.join(tmpdir(), 'spoor-input-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+interface Result {
+  chunks: Chunk[];
+  events: Event[];
+  sources: SourceRef[];
+  warnings: Warning[];
+  bytes: number;
+}
+
+async function read(file: string, chunkBytes?: number): Promise<Result> {
+  const r: Result = { chunks: [], events: [], sources: [], warnings: [], bytes: 0 };
+  const f = { path: file, display: path.basename(file), size: 0 };
+  for await (const c of readChunks(f, { chunkBytes, onWarning: (w) => r.warnings.push(w), onBytes: (n) => (r.bytes += n) })) {
+    r.chunks.push(c);
+    parseChunk(
+      c,
+      f.display,
+      (e, s) => {
+        r.events.push(e);
+        r.sources.push(s);
+      },
+      (w) => r.warnings.push(w),
+    );
+  }
+  return r;
+}
+
+function put(name: string, data: Uint8Array | string): string {
+  const p = path.join(tmp, name);
+  writeFileSync(p, data);
+  return p;
+}
+
+const fields = (r: Result) => r.events.map((e) => ({ ...e.fields }));
+
+describe('readChunks', () => {
+  it('sniffs XML and NDJSON from the content, not the name', async () => {
+    const xml = put('looks-like.json', readFileSync(path.join(SAMPLES, 'security-wevtutil.xml')));
+    const nd = put('looks-like.xml', readFileSync(path.join(SAMPLES, 'sysmon-evtx_dump.ndjson')));
+    const a = await read(xml);
+    const b = await read(nd);
+    expect(a.chunks[0]!.format).toBe('xml');
+    expect(b.chunks[0]!.format).toBe('ndjson');
+    expect(a.events).toHaveLength(3);
+    expect(b.events).toHaveLength(3);
+    expect(a.warnings).toEqual([]);
+  });
+
+  it('gives the same events and sources whatever the chunk size, with boundaries inside records', async () => {
+    for (const [dir, name] of [
+      [FIX, 'shapes.xml'],
+      [FIX, 'pretty-crlf.xml'],
+      [FIX, 'shapes.ndjson'],
+      [FIX, 'malformed.ndjson'],
+      [FIX, 'truncated.xml'],
+      [SAMPLES, 'sysmon-events.xml'],
+    ] as const) {
+      const file = path.join(dir, name);
+      const whole = await read(file);
+      for (const size of [1, 7, 64, 333]) {
+        const small = await read(file, size);
+        if (size < 100) expect(small.chunks.length, name).toBeGreaterThanOrEqual(Math.min(whole.events.length, 2));
+        expect(fields(small), `${name} @${size}`).toEqual(fields(whole));
+        expect(small.sources).toEqual(whole.sources);
+        expect(small.warnings).toEqual(whole.warnings);
+      }
+    }
+  });
+
+  it('cuts XML right after </Event> and NDJSON right after a newline, with running offsets and lines', async () => {
+    const r = await read(path.join(SAMPLES, 'sysmon-events.xml'), 100);
+    const text = readFileSync(path.join(SAMPLES, 'sysmon-events.xml'));
+    for (const c of r.chunks.slice(0, -1)) expect(Buffer.from(c.data).toString().endsWith('</Event>')).toBe(true);
+    for (const c of r.chunks) {
+      expect(Buffer.compare(Buffer.from(c.data), text.subarray(c.offset, c.offset + c.data.length))).toBe(0);
+      expect(c.line).toBe(text.subarray(0, c.offset).toString().split('\n').length);
+    }
+    expect(r.bytes).toBe(text.length);
+    const nd = await read(path.join(FIX, 'shapes.ndjson'), 10);
+    for (const c of nd.chunks.slice(0, -1)) expect(c.data[c.data.length - 1]).toBe(10);
+  });
+
+  it('decompresses gzip transparently (sniffed from the magic)', async () => {
+    const src = readFileSync(path.join(SAMPLES, 'sysmon-evtx_dump.ndjson'));
+    const gz = put('events.ndjson.gz', gzipSync(src));
+    const noName = put('events.bin', gzipSync(src));
+    const plain = await read(path.join(SAMPLES, 'sysmon-evtx_dump.ndjson'));
+    expect(fields(await read(gz))).toEqual(fields(plain));
+    expect(fields(await read(noName, 50))).toEqual(fields(plain));
+  });
+
+  it('reports corrupt gzip data as a warning', async () => {
+    const gz = gzipSync(readFileSync(path.join(SAMPLES, 'sysmon-evtx_dump.ndjson')));
+    const cut = put('cut.ndjson.gz', gz.subarray(0, gz.length - 20));
+    const r = await read(cut);
+    expect(r.warnings.some((w) => /gzip|unexpected end/i.test(w.message))).toBe(true);
+  });
+
+  it('transcodes UTF-16LE and UTF-16BE (with BOM) and UTF-8 with BOM', async () => {
+    const text = readFileSync(path.join(FIX, 'pretty-crlf.xml'), 'utf8').replace('ConsoleHost', 'Cönsole€Host😀');
+    const le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
+    const be = Buffer.from(le);
+    be.swap16();
+    const u8 = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text, 'utf8')]);
+    const ref = await read(put('plain.xml', text));
+    expect(ref.events[1]!.get('Host')).toBe('Cönsole€Host😀');
+    for (const [name, data] of [
+      ['le.xml', le],
+      ['be.xml', be],
+      ['bom.xml', u8],
+    ] as const) {
+      for (const size of [undefined, 33]) {
+        const r = await read(put(name, data), size);
+        expect(r.warnings, name).toEqual([]);
+        expect(fields(r), name).toEqual(fields(ref));
+      }
+    }
+    const bom = await read(put('bom2.xml', u8));
+    expect(bom.sources.map((s) => s.offset)).toEqual(ref.sources.map((s) => (s.offset ?? 0) + 3));
+  });
+
+  it('warns once, with no chunks, for binary, garbage, empty and blank files', async () => {
+    const bin = put('evtx.xml', Buffer.from([0x45, 0x6c, 0x66, 0x46, 0x69, 0x6c, 0x65, 0x00, 0x01, 0x02]));
+    for (const file of [bin, path.join(FIX, 'not-a-log.txt'), path.join(FIX, 'empty.xml'), path.join(FIX, 'blank.ndjson')]) {
+      const r = await read(file);
+      expect(r.chunks, file).toEqual([]);
+      expect(r.warnings, file).toHaveLength(1);
+      expect(r.warnings[0]!.file).toBe(path.basename(file));
+    }
+    expect((await read(bin)).warnings[0]!.message).toMatch(/not an XML or NDJSON/);
+    expect((await read(path.join(FIX, 'empty.xml'))).warnings[0]!.message).toBe('empty file');
+  });
+
+  it('reports a file that vanished before it was read', async () => {
+    const r = await read(path.join(tmp, 'never-there.xml'));
+    expect(r.warnings).toHaveLength(1);
+    expect(r.warnings[0]!.message).toMatch(/read error/);
+  });
+});
+
+describe('discoverInputs', () => {
+  it('walks directories recursively, sorted, picking the input extensions (and .gz)', async () => {
+    const dir = path.join(tmp, 'tree');
+    const { mkdirSync } = await import('node:fs');
+    for (const f of ['b/z.ndjson', 'b/a.JSON', 'a.xml', 'c/d/e.jsonl.gz', 'notes.txt', 'x.evtx']) {
+      mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
+      writeFileSync(path.join(dir, f), '{}\n');
+    }
+    const { files, problems } = await discoverInputs([dir]);
+    expect(problems).toEqual([]);
+    expect(files.map((f) => path.relative(dir, f.path))).toEqual(['a.xml', 'b/a.JSON', 'b/z.ndjson', 'c/d/e.jsonl.gz']);
+    expect(files.every((f) => f.size === 3)).toBe(true);
+  });
+
+  it('takes explicit files whatever their name, stdin as -, and reports missing paths as problems', async () => {
+    const note = path.join(FIX, 'not-a-log.txt');
+    const missing = path.join(tmp, 'missing.xml');
+    const { files, problems } = await discoverInputs([note, '-', missing, note]);
+    expect(files.map((f) => f.path)).toEqual([note, '-']);
+    expect(files[1]!.display).toBe('-');
+    expect(problems).toEqual([{ path: missing, message: 'no such file or directory' }]);
+  });
+
+  it('reports a directory with nothing to read', async () => {
+    const empty = path.join(tmp, 'empty-dir');
+    (await import('node:fs')).mkdirSync(empty);
+    const { files, problems } = await discoverInputs([empty]);
+    expect(files).toEqual([]);
+    expect(problems).toHaveLength(1);
+  });
+});
