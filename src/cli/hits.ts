@@ -1,7 +1,7 @@
-import type { RawHit } from '../engine/index.js';
-import { detailsFor, type HitRecord, type RuleKind } from '../output/index.js';
-import { hitId } from '../state/index.js';
 import type { Level } from '../common/index.js';
+import type { EventSnapshot, SequenceHit } from '../engine/index.js';
+import { detailsFor, type HitRecord, type RuleKind } from '../output/index.js';
+import { groupHitId, hitId } from '../state/index.js';
 
 export interface HitRule {
   id: string;
@@ -21,12 +21,25 @@ export function isoTime(ms: number): string | null {
   return Number.isNaN(ms) ? null : new Date(ms).toISOString();
 }
 
-export function buildHit(rule: HitRule, raw: RawHit, kind: RuleKind = 'sigma'): HitRecord {
-  const ev = raw.event;
-  const timestamp = isoTime(ev.timestamp);
+/** The stable id of a rule's hit on one event (see state/hit-id). */
+export function eventHitId(ruleId: string, ev: EventSnapshot): string {
+  return hitId(ruleId, {
+    computer: ev.computer,
+    channel: ev.channel,
+    recordId: ev.recordId,
+    timestamp: isoTime(ev.timestamp) ?? '',
+  });
+}
+
+export function buildHit(
+  rule: HitRule,
+  ev: EventSnapshot,
+  kind: RuleKind,
+  id = eventHitId(rule.id, ev),
+): HitRecord {
   return {
     schema: 1,
-    timestamp,
+    timestamp: isoTime(ev.timestamp),
     level: rule.level,
     rule: { id: rule.id, title: rule.title, kind, path: rule.path, tags: rule.tags },
     computer: ev.computer || null,
@@ -36,12 +49,41 @@ export function buildHit(rule: HitRule, raw: RawHit, kind: RuleKind = 'sigma'): 
     source: ev.src,
     details: detailsFor(ev.fields, ev.channel, ev.eventId),
     event: ev.fields as Record<string, string | string[]>,
-    hit_id: hitId(rule.id, {
-      computer: ev.computer,
-      channel: ev.channel,
-      recordId: ev.recordId,
-      timestamp: timestamp ?? '',
-    }),
+    hit_id: id,
+  };
+}
+
+/** One EQL sequence: the first event's time and place, the join key as `group`, every event in stage order. */
+export function buildSequenceHit(seq: SequenceHit): HitRecord {
+  const rule = seq.rule;
+  const present = seq.events.filter((e): e is EventSnapshot => e !== null);
+  const first = present[0];
+  const memberIds = present.map((e) => eventHitId(rule.id, e));
+  const group: Record<string, string | null> = Object.create(null);
+  for (const k of Object.keys(seq.group)) {
+    const v = seq.group[k];
+    group[k] = v === null || v === undefined ? null : String(v);
+  }
+  const details: Record<string, string> = Object.create(null);
+  for (const k of Object.keys(group)) details[k] = group[k] ?? '';
+  details.stages = String(seq.events.length);
+  const last = present[present.length - 1];
+  if (last) Object.assign(details, detailsFor(last.fields, last.channel, last.eventId));
+  return {
+    schema: 1,
+    timestamp: first ? isoTime(first.timestamp) : null,
+    level: rule.level,
+    rule: { id: rule.id, title: rule.title, kind: 'eql', path: rule.path, tags: rule.tags },
+    computer: first?.computer || null,
+    channel: null,
+    event_id: null,
+    record_id: null,
+    source: first ? first.src : null,
+    details,
+    event: null,
+    hit_id: groupHitId(rule.id, memberIds),
+    group,
+    events: seq.events.map((e) => (e === null ? null : e.fields)),
   };
 }
 
@@ -62,5 +104,6 @@ export function compareHits(a: HitRecord, b: HitRecord): number {
   if (pa !== pb) return pa - pb;
   const ra = a.rule.id;
   const rb = b.rule.id;
-  return ra < rb ? -1 : ra > rb ? 1 : 0;
+  if (ra !== rb) return ra < rb ? -1 : 1;
+  return a.hit_id < b.hit_id ? -1 : a.hit_id > b.hit_id ? 1 : 0;
 }

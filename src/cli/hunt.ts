@@ -1,23 +1,26 @@
 import type { Level } from '../common/index.js';
 import { levelRank } from '../common/index.js';
-import { type ChunkResult, type RawHit, Scanner } from '../engine/index.js';
-import { discoverInputs, readChunks } from '../input/index.js';
+import { toHitRecord } from '../correlation/index.js';
+import { type ChunkResult, Scanner, TimeOrderedMatchers } from '../engine/index.js';
+import { discoverInputs, readChunks, type Warning } from '../input/index.js';
 import {
   createProgress,
   createSink,
   type Format,
   type HitRecord,
+  type OutputFile,
   openOutputFile,
   renderSummary,
   SummaryAccumulator,
 } from '../output/index.js';
-import { loadSigma, type SigmaRuleIR } from '../sigma/index.js';
+import { buildHit, buildSequenceHit, compareHits, eventHitId } from './hits.js';
+import { loadHuntRules } from './hunt-rules.js';
 import type { Io } from './io.js';
-import { type RuleFilterOptions, keepRule } from './rule-filter.js';
-import { buildHit, compareHits } from './hits.js';
+import type { RuleFilterOptions } from './rule-filter.js';
 
 export interface HuntOptions extends RuleFilterOptions {
   rules: string[];
+  eql: string[];
   format: Format;
   output?: string;
   sort: 'time' | 'none';
@@ -37,19 +40,29 @@ export interface HuntOptions extends RuleFilterOptions {
 
 const IN_FLIGHT_PER_THREAD = 3;
 
+function where(w: Warning): string {
+  return w.line !== undefined ? `${w.file}:${w.line}` : `${w.file}@${w.offset ?? 0}`;
+}
+
 export async function runHunt(paths: string[], opts: HuntOptions, io: Io): Promise<number> {
   const started = performance.now();
+  let progressClear = (): void => undefined;
   const warn = (msg: string): void => {
-    if (!opts.quiet || msg.startsWith('error')) io.stderr.write(`spoor: ${msg}\n`);
+    if (opts.quiet && !msg.startsWith('error')) return;
+    progressClear();
+    io.stderr.write(`spoor: ${msg}\n`);
   };
 
-  const loaded = await loadSigma(opts.rules, { expand: opts.expand, ignoreLogsource: opts.ignoreLogsource });
-  const refusedByReason: Record<string, number> = {};
-  for (const p of loaded.problems) {
-    if (p.severity !== 'error') continue;
-    refusedByReason[p.reason] = (refusedByReason[p.reason] ?? 0) + 1;
+  const rules = await loadHuntRules(opts.rules, opts, {
+    expand: opts.expand,
+    ignoreLogsource: opts.ignoreLogsource,
+    eqlQueries: opts.eql,
+  });
+  const { set } = rules;
+  for (const p of set.problems) {
+    if (p.file.startsWith('--eql')) warn(`error: ${p.file}:${p.line}:${p.column}: ${p.reason}`);
   }
-  const rules: SigmaRuleIR[] = loaded.rules.filter((r) => keepRule(r, opts));
+  if (set.problems.some((p) => p.file.startsWith('--eql'))) return 2;
 
   const { files, problems } = await discoverInputs(paths);
   for (const p of problems) warn(`${p.path}: ${p.message}`);
@@ -58,54 +71,79 @@ export async function runHunt(paths: string[], opts: HuntOptions, io: Io): Promi
     return 2;
   }
 
-  const summary = new SummaryAccumulator();
-  const totalBytes = files.reduce((n, f) => n + f.size, 0);
-  const progress = createProgress(io.stderrTty ?? io.stderr, totalBytes);
-  let bytesRead = 0;
-  let events = 0;
-  let skipped = 0;
-  let hitsSoFar = 0;
-
-  const out = opts.output ? openOutputFile(opts.output) : undefined;
+  let out: OutputFile | undefined;
+  try {
+    out = opts.output ? openOutputFile(opts.output) : undefined;
+  } catch (err) {
+    warn(`error: ${opts.output}: ${err instanceof Error ? err.message : String(err)}`);
+    return 2;
+  }
   const sink = createSink(opts.format, out ? out.stream : io.stdout, {
     color: opts.color && !out,
     width: io.columns,
     timezone: opts.timezone,
     abbrev: opts.abbrev,
   });
+
+  const summary = new SummaryAccumulator();
+  const totalBytes = files.reduce((n, f) => n + f.size, 0);
+  const progress = createProgress(io.stderrTty ?? io.stderr, totalBytes);
+  progressClear = () => progress.clear();
+  const matchers = new TimeOrderedMatchers(set.correlations, set.eql);
   const collected: HitRecord[] = [];
+  let bytesRead = 0;
+  let events = 0;
+  let skipped = 0;
+  let hitCount = 0;
   let failHit = false;
-  const emit = (h: HitRecord): void => {
+
+  const emit = async (h: HitRecord): Promise<void> => {
     summary.add(h);
+    hitCount++;
     if (opts.failOn && levelRank(h.level) >= levelRank(opts.failOn)) failHit = true;
-    if (opts.sort === 'none') sink.write(h);
-    else collected.push(h);
+    if (opts.sort === 'time') {
+      collected.push(h);
+      return;
+    }
+    sink.write(h);
+    if (sink.backlogged) await sink.drain();
   };
 
-  const scanner = new Scanner({ sigma: rules, filter: { fromMs: opts.fromMs, toMs: opts.toMs } }, opts.threads);
+  const handle = async (r: ChunkResult): Promise<void> => {
+    events += r.events;
+    skipped += r.skipped;
+    for (const w of r.warnings) warn(`${where(w)}: ${w.message}`);
+    for (const raw of r.hits) {
+      if (raw.kind === 'sigma') {
+        const rule = set.sigma[raw.rule]!;
+        const id = eventHitId(rule.id, raw.event);
+        if (matchers.feedsCorrelation(rule.id)) matchers.addBase(rule.id, raw.event, id);
+        if (rules.output.has(rule.id)) await emit(buildHit(rule, raw.event, 'sigma', id));
+      } else {
+        const rule = set.eql[raw.rule]!;
+        await emit(buildHit(rule, raw.event, 'eql'));
+      }
+    }
+    for (const s of r.stages) matchers.addStages(s);
+    progress.update(bytesRead, events, hitCount);
+  };
+
+  const scanner = new Scanner(
+    { sigma: set.sigma, eql: set.eql, filter: { fromMs: opts.fromMs, toMs: opts.toMs } },
+    opts.threads,
+  );
   let interrupted = false;
   const onSigint = (): void => {
     interrupted = true;
   };
-  process.once('SIGINT', onSigint);
+  process.on('SIGINT', onSigint);
 
-  // Results are handled in submission order so `--sort none` output is deterministic too.
-  const pendingResults: Promise<ChunkResult>[] = [];
-  const handle = (r: ChunkResult): void => {
-    events += r.events;
-    skipped += r.skipped;
-    for (const w of r.warnings) warn(`${w.file}${w.line !== undefined ? `:${w.line}` : `@${w.offset ?? 0}`}: ${w.message}`);
-    for (const raw of r.hits as RawHit[]) {
-      const rule = rules[raw.rule]!;
-      emit(buildHit(rule, raw));
-      hitsSoFar++;
-    }
-    progress.update(bytesRead, events, hitsSoFar);
-  };
-  const flushDone = async (all: boolean): Promise<void> => {
-    while (pendingResults.length > 0) {
-      if (!all && pendingResults.length < scanner.threads * IN_FLIGHT_PER_THREAD) return;
-      handle(await pendingResults.shift()!);
+  // Results are handled in submission order, so `--sort none` output is deterministic too; waiting
+  // for the oldest result once enough chunks are in flight keeps the reader just ahead of the workers.
+  const pending: Promise<ChunkResult>[] = [];
+  const settle = async (all: boolean): Promise<void> => {
+    while (pending.length > 0 && (all || pending.length >= scanner.threads * IN_FLIGHT_PER_THREAD)) {
+      await handle(await pending.shift()!);
     }
   };
 
@@ -119,21 +157,22 @@ export async function runHunt(paths: string[], opts: HuntOptions, io: Io): Promi
           chunkBytes: opts.chunkBytes,
           onWarning: (w) => {
             skipped++;
-            warn(`${w.file}${w.line !== undefined ? `:${w.line}` : `@${w.offset ?? 0}`}: ${w.message}`);
+            warn(`${where(w)}: ${w.message}`);
           },
           onBytes: (n) => {
             bytesRead += n;
           },
         })) {
-          pendingResults.push(scanner.submit({ file: file.display, ...chunk }));
-          await flushDone(false);
+          pending.push(scanner.submit({ file: file.display, ...chunk }));
+          await settle(false);
           if (interrupted) break;
         }
       } catch (err) {
+        skipped++;
         warn(`${file.display}: ${err instanceof Error ? err.message : String(err)}`);
       }
     }
-    await flushDone(true);
+    await settle(true);
   } catch (err) {
     failure = err instanceof Error ? err : new Error(String(err));
   } finally {
@@ -147,12 +186,24 @@ export async function runHunt(paths: string[], opts: HuntOptions, io: Io): Promi
     return 2;
   }
 
+  for (const c of matchers.correlationHits()) if (rules.output.has(c.ruleId)) await emit(toHitRecord(c));
+  for (const s of matchers.sequenceHits()) await emit(buildSequenceHit(s));
+
   if (opts.sort === 'time') {
     collected.sort(compareHits);
-    for (const h of collected) sink.write(h);
+    for (const h of collected) {
+      sink.write(h);
+      if (sink.backlogged) await sink.drain();
+    }
   }
-  await sink.end();
-  if (out) await out.commit();
+  try {
+    await sink.end();
+    if (out) await out.commit();
+  } catch (err) {
+    warn(`error: writing hits: ${err instanceof Error ? err.message : String(err)}`);
+    if (out) await out.abort();
+    return 2;
+  }
 
   if (!opts.quiet) {
     const text = renderSummary(
@@ -163,11 +214,11 @@ export async function runHunt(paths: string[], opts: HuntOptions, io: Io): Promi
         bytes: bytesRead,
         skippedRecords: skipped,
         elapsedMs: performance.now() - started,
-        rulesLoaded: rules.length,
-        rulesRefused: refusedByReason,
+        rulesLoaded: rules.loaded,
+        rulesRefused: rules.refusedByReason,
         hits: summary,
       },
-      { color: opts.color, width: io.columns, timezone: opts.timezone },
+      { color: opts.color && opts.format === 'table' && !out, width: io.columns, timezone: opts.timezone },
     );
     const toStdout = opts.format === 'table' && !out;
     (toStdout ? io.stdout : io.stderr).write(text);

@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { type Level, parseLevel } from '../common/index.js';
-import { formatFromPath, type Format } from '../output/index.js';
+import { type Format, formatFromPath } from '../output/index.js';
 import { runDump } from './dump.js';
 import { readExpandFile } from './expand-file.js';
 import { type HuntOptions, runHunt } from './hunt.js';
@@ -14,7 +14,8 @@ export const BUNDLED_RULES = fileURLToPath(new URL('../../rules/', import.meta.u
 
 function level(value: string): Level {
   const l = parseLevel(value);
-  if (!l) throw new InvalidArgumentError('expected informational|low|medium|high|critical (or info, med, crit)');
+  if (!l)
+    throw new InvalidArgumentError('expected informational|low|medium|high|critical (or info, med, crit)');
   return l;
 }
 
@@ -33,7 +34,8 @@ function levelList(value: string, previous: Level[] = []): Level[] {
 
 function positiveInt(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 256) throw new InvalidArgumentError('expected a whole number from 1 to 256');
+  if (!Number.isInteger(n) || n < 1 || n > 256)
+    throw new InvalidArgumentError('expected a whole number from 1 to 256');
   return n;
 }
 
@@ -43,6 +45,7 @@ function collect(value: string, previous: string[] = []): string[] {
 
 interface HuntCli {
   rules?: string[];
+  eql?: string[];
   format?: Format;
   jsonl?: boolean;
   json?: boolean;
@@ -93,7 +96,8 @@ async function huntOptions(o: HuntCli, io: Io): Promise<HuntOptions | string> {
   if (o.timezone && !isTimeZone(o.timezone)) return `--timezone: '${o.timezone}' is not an IANA time zone`;
   const noColor = !o.color || 'NO_COLOR' in process.env || !io.stdoutIsTty;
   return {
-    rules: o.rules?.length ? o.rules : [BUNDLED_RULES],
+    rules: o.rules?.length ? o.rules : o.eql?.length ? [] : [BUNDLED_RULES],
+    eql: o.eql ?? [],
     format,
     output: o.output,
     sort: o.sort,
@@ -133,12 +137,17 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
   hunt.option('--strict', 'exit 2 when any record or file had to be skipped');
   hunt.optionsGroup('Rules:');
   hunt.option('-r, --rules <path>', 'rule file or folder, repeatable (default: the bundled rules/)', collect);
+  hunt.option('--eql <query>', 'run an EQL query as a rule (repeatable)', collect);
   hunt.option('--ignore-logsource', 'match on the detection alone when a logsource cannot be mapped');
   hunt.option('--expand <file>', 'YAML or JSON file of values for %placeholders% used by |expand');
   hunt.optionsGroup('Filters:');
   hunt.option('--min-level <level>', 'only rules at or above this level', level);
   hunt.option('--level <levels>', 'only rules of exactly these levels (comma list, repeatable)', levelList);
-  hunt.option('--status <statuses>', 'only rules of these statuses (default: all but deprecated, unsupported)', list);
+  hunt.option(
+    '--status <statuses>',
+    'only rules of these statuses (default: all but deprecated, unsupported)',
+    list,
+  );
   hunt.option('--tags <tags>', 'only rules with one of these tags, e.g. attack.t1059', list);
   hunt.option('--exclude-tags <tags>', 'drop rules with one of these tags', list);
   hunt.option('--rule-id <ids>', 'only these rule ids', list);
@@ -146,12 +155,18 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
   hunt.option('--from <time>', 'only events at or after: RFC 3339, a date, or relative (24h, 7d)');
   hunt.option('--to <time>', 'only events at or before: RFC 3339, a date, or relative');
   hunt.optionsGroup('Output:');
-  hunt.addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'jsonl', 'json', 'csv']));
+  hunt.addOption(
+    new Option('-f, --format <format>', 'output format').choices(['table', 'jsonl', 'json', 'csv']),
+  );
   hunt.option('--jsonl', 'same as --format jsonl');
   hunt.option('--json', 'same as --format json');
   hunt.option('--csv', 'same as --format csv');
   hunt.option('-o, --output <file>', 'write to FILE (format from its extension unless given)');
-  hunt.addOption(new Option('--sort <order>', 'time: sorted timeline; none: stream hits as found').choices(['time', 'none']).default('time'));
+  hunt.addOption(
+    new Option('--sort <order>', 'time: sorted timeline; none: stream hits as found')
+      .choices(['time', 'none'])
+      .default('time'),
+  );
   hunt.option('--timezone <zone>', 'show times in this IANA time zone (default UTC)');
   hunt.option('--utc', 'show times in UTC');
   hunt.option('--no-abbrev', 'show channel names in full');
@@ -172,12 +187,21 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .command('dump')
     .description('print events as spoor sees them (jq-ready NDJSON by default)')
     .argument('<paths...>', 'files, folders or - for stdin')
-    .addOption(new Option('-f, --format <format>', 'output format').choices(['jsonl', 'json', 'table']).default('jsonl'))
+    .addOption(
+      new Option('-f, --format <format>', 'output format')
+        .choices(['jsonl', 'json', 'table'])
+        .default('jsonl'),
+    )
     .option('--fields <names>', 'only these fields (comma list)', list)
     .option('--strict', 'exit 2 when any record was skipped')
-    .action(async (paths: string[], o: { format: 'jsonl' | 'json' | 'table'; fields?: string[]; strict?: boolean }) => {
-      setExit(await runDump(paths, { format: o.format, fields: o.fields, strict: Boolean(o.strict) }, io));
-    });
+    .action(
+      async (
+        paths: string[],
+        o: { format: 'jsonl' | 'json' | 'table'; fields?: string[]; strict?: boolean },
+      ) => {
+        setExit(await runDump(paths, { format: o.format, fields: o.fields, strict: Boolean(o.strict) }, io));
+      },
+    );
 
   const rules = program.command('rules').description('inspect rule sets');
   rules

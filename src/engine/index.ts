@@ -1,3 +1,14 @@
-export { type CompiledSigma, type CompileOptions, compileSigma } from './sigma-engine.js';
-export type { ChunkJob, ChunkResult, EventFilter, EventSnapshot, RawHit, WorkerInit } from './messages.js';
+export { EqlRunner } from './eql-runner.js';
+export type {
+  ChunkJob,
+  ChunkResult,
+  EventFilter,
+  EventSnapshot,
+  RawHit,
+  StageRecord,
+  WorkerInit,
+} from './messages.js';
+export { correlationMeta, loadRuleSet, type RuleMeta, type RuleSet, type RuleSetOptions } from './ruleset.js';
 export { Scanner } from './scanner.js';
+export { type CompiledSigma, type CompileOptions, compileSigma } from './sigma-engine.js';
+export { type SequenceHit, TimeOrderedMatchers } from './time-ordered.js';

@@ -1,3 +1,4 @@
+import type { EqlRuleIR, StageHit } from '../eql/index.js';
 import type { FieldValue, SourceRef, Warning } from '../event/index.js';
 import type { SigmaRuleIR } from '../sigma/index.js';
 
@@ -12,6 +13,7 @@ export interface EventFilter {
 /** Sent once to every worker (structured clone): the rules as IR, compiled there into closures. */
 export interface WorkerInit {
   sigma: SigmaRuleIR[];
+  eql: EqlRuleIR[];
   filter: EventFilter;
 }
 
@@ -36,8 +38,17 @@ export interface EventSnapshot {
 }
 
 export interface RawHit {
-  /** Index into WorkerInit.sigma. */
+  kind: 'sigma' | 'eql';
+  /** Index into WorkerInit.sigma or WorkerInit.eql. */
   rule: number;
+  event: EventSnapshot;
+}
+
+/** An event that matched one or more stages of an EQL sequence rule. */
+export interface StageRecord {
+  /** Index into WorkerInit.eql. */
+  rule: number;
+  hits: StageHit[];
   event: EventSnapshot;
 }
 
@@ -47,5 +58,6 @@ export interface ChunkResult {
   skipped: number;
   filtered: number;
   hits: RawHit[];
+  stages: StageRecord[];
   warnings: Warning[];
 }

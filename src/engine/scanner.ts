@@ -28,7 +28,9 @@ export class Scanner {
     const full: ChunkJob = { ...job, id: this.nextId++ };
     this.inFlight++;
     const transfer =
-      job.data.byteOffset === 0 && job.data.byteLength === job.data.buffer.byteLength && job.data.buffer instanceof ArrayBuffer
+      job.data.byteOffset === 0 &&
+      job.data.byteLength === job.data.buffer.byteLength &&
+      job.data.buffer instanceof ArrayBuffer
         ? [job.data.buffer]
         : [];
     return this.pool.run(full, transfer).finally(() => {

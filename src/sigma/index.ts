@@ -2,7 +2,6 @@ export { parseCondition } from './condition.js';
 export { describeLogsource, loadSigma } from './loader.js';
 export type {
   ConditionIR,
-  CorrelationDoc,
   DetectionIR,
   FieldItem,
   LoadOptions,

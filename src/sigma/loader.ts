@@ -1,11 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { type Dict, dict, parseLevel } from '../common/index.js';
+import { type CorrelationIR, parseCorrelation, translateLegacyAggregation } from '../correlation/index.js';
 import { missingField, resolveLogsource, type SourceSpec } from '../mapping/index.js';
 import { buildDetection, DetectionError, detectionEventIds, detectionFields } from './detection.js';
 import { listRuleFiles } from './files.js';
 import type {
   ConditionIR,
-  CorrelationDoc,
   DetectionIR,
   LoadOptions,
   LoadResult,
@@ -101,7 +101,7 @@ export async function loadSigma(paths: string[], opts: LoadOptions = {}): Promis
   }));
   const rules: SigmaRuleIR[] = [];
   const filters: PendingFilter[] = [];
-  const correlations: CorrelationDoc[] = [];
+  const correlations: CorrelationIR[] = [];
   const texts = await Promise.all(
     files.map((f) =>
       readFile(f, 'utf8').then(
@@ -176,8 +176,9 @@ export async function loadSigma(paths: string[], opts: LoadOptions = {}): Promis
         problems.push(pr);
       };
       if (d.correlation !== undefined) {
-        problem('correlation rules are not supported yet', ['correlation']);
-        correlations.push({ file, line: doc.line, doc: d });
+        const parsed = parseCorrelation(d, file, doc.line);
+        problems.push(...parsed.problems);
+        if (parsed.rule) correlations.push(parsed.rule);
         continue;
       }
       const title = str(d.title);
@@ -226,6 +227,16 @@ export async function loadSigma(paths: string[], opts: LoadOptions = {}): Promis
       if (!isDict(d.logsource)) {
         problem('rule has no logsource');
         continue;
+      }
+      const legacy = legacyAggregation(d, file, doc.line, title);
+      if (legacy && 'refusal' in legacy) {
+        problem(legacy.refusal, ['detection', 'condition']);
+        continue;
+      }
+      if (legacy) {
+        (d.detection as Dict<unknown>).condition = legacy.search;
+        d.id = legacy.baseId;
+        correlations.push(legacy.rule);
       }
       let detection: DetectionIR;
       try {
@@ -311,6 +322,34 @@ export async function loadSigma(paths: string[], opts: LoadOptions = {}): Promis
     seen[r.id] = true;
   }
   return { rules, problems, files: files.length, correlations };
+}
+
+/**
+ * A Sigma v1 aggregation (`condition: selection | count() by X > N` with `timeframe`) becomes a base
+ * rule (the search) plus the equivalent correlation; undefined for a plain condition.
+ */
+function legacyAggregation(d: Dict<unknown>, file: string, line: number, title: string) {
+  const det = d.detection;
+  if (!isDict(det)) return undefined;
+  const conditions = typeof det.condition === 'string' ? [det.condition] : (strList(det.condition) ?? []);
+  const withBar = conditions.filter((c) => c.includes('|') || /\bnear\b/i.test(c));
+  if (withBar.length === 0) return undefined;
+  if (conditions.length > 1)
+    return { refusal: 'an aggregation condition cannot be one of a list of conditions' };
+  const level = parseLevel(str(d.level) ?? 'medium') ?? 'medium';
+  const meta = {
+    id: str(d.id) ?? `${file}:${line}`,
+    title,
+    level,
+    status: str(d.status) ?? '',
+    tags: strList(d.tags) ?? [],
+    path: file,
+    line,
+    ...(str(d.name) !== undefined ? { name: str(d.name) } : {}),
+  };
+  const timeframe = str(det.timeframe) ?? str(d.timeframe);
+  if (isDict(det)) delete det.timeframe;
+  return translateLegacyAggregation(meta, withBar[0]!, timeframe);
 }
 
 function compatible(filter: LogsourceIR, rule: LogsourceIR): boolean {

@@ -1,4 +1,5 @@
 import type { Level } from '../common/index.js';
+import type { CorrelationIR } from '../correlation/index.js';
 import type { SourceSpec } from '../mapping/index.js';
 
 /** How a string test compares: the wildcard pattern reduced to the cheapest operation. */
@@ -106,17 +107,14 @@ export interface LoadOptions {
   ignoreLogsource?: boolean;
 }
 
-/** A correlation document as read (null-prototype data), for the correlation module to parse. */
-export interface CorrelationDoc {
-  file: string;
-  line: number;
-  doc: Record<string, unknown>;
-}
-
 export interface LoadResult {
   rules: SigmaRuleIR[];
   problems: RuleProblem[];
   files: number;
-  /** Correlation documents met while loading; each is also reported as a problem for now. */
-  correlations: CorrelationDoc[];
+  /**
+   * Correlation rules met while loading, parsed but not yet resolved against the base rules
+   * (references may point into other files): v2 correlation documents and v1 aggregation rules
+   * (`selection | count() by X > N`) translated into their equivalent correlation.
+   */
+  correlations: CorrelationIR[];
 }

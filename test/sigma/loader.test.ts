@@ -144,7 +144,7 @@ describe('problems', () => {
     const r = await loadText(ruleText('    sel:\n        A: x\n        B|bogus: y\n    condition: sel'));
     expect(r.problems[0]).toMatchObject({ reason: 'unsupported modifier bogus', line: 9, severity: 'error' });
   });
-  it('refuses correlation documents precisely', async () => {
+  it('parses correlation documents and keeps their base rules', async () => {
     const r = await loadText(`${ruleText('    sel:\n        A: x\n    condition: sel', 'name: base\n')}---
 title: many
 correlation:
@@ -156,12 +156,34 @@ correlation:
         gte: 10
 `);
     expect(r.rules.map((x) => x.name)).toEqual(['base']);
-    expect(r.problems).toMatchObject([{ reason: 'correlation rules are not supported yet', line: 13 }]);
+    expect(r.problems).toEqual([]);
     expect(r.correlations).toHaveLength(1);
     expect(r.correlations[0]).toMatchObject({
       line: 12,
-      doc: { title: 'many', correlation: { rules: ['base'] } },
+      title: 'many',
+      type: 'event_count',
+      rules: ['base'],
     });
+  });
+  it('translates a v1 aggregation into a base rule and a correlation', async () => {
+    const r = await loadText(
+      ruleText('    sel:\n        A: x\n    timeframe: 10m\n    condition: sel | count(B) by A > 3'),
+    );
+    expect(r.problems).toEqual([]);
+    expect(r.rules).toHaveLength(1);
+    expect(r.rules[0]!.id).toMatch(/\/search$/);
+    expect(r.correlations[0]).toMatchObject({
+      type: 'value_count',
+      field: 'B',
+      groupBy: ['A'],
+      timespanMs: 600_000,
+    });
+    expect(r.correlations[0]!.rules).toEqual([r.rules[0]!.id]);
+  });
+  it('refuses a v1 aggregation without a timeframe, with the reason', async () => {
+    const r = await loadText(ruleText('    sel:\n        A: x\n    condition: sel | count() > 3'));
+    expect(r.rules).toHaveLength(0);
+    expect(r.problems[0]!.reason).toMatch(/no `timeframe`/);
   });
   it('keeps keys such as __proto__ as plain data', async () => {
     const r = await loadText(ruleText('    sel:\n        __proto__: x\n    condition: sel'), {

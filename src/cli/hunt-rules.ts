@@ -1,0 +1,69 @@
+import { correlationMeta, loadRuleSet, type RuleSet, type RuleSetOptions } from '../engine/index.js';
+import { keepRule, type RuleFilterOptions } from './rule-filter.js';
+
+/** The rules a hunt runs, and which of them may produce output. */
+export interface HuntRules {
+  set: RuleSet;
+  /** Rule ids whose hits are printed (the filters passed and `generate` does not suppress them). */
+  output: Set<string>;
+  /** Rules refused, counted by reason. */
+  refusedByReason: Record<string, number>;
+  /** Rules that run (Sigma + EQL + correlations). */
+  loaded: number;
+}
+
+/**
+ * Loads every rule kind, then applies the Rules/Filters options. A Sigma rule that a kept
+ * correlation reads still runs (its matches feed the correlation) even when the filters or
+ * `generate: false` keep its own hits out of the output.
+ */
+export async function loadHuntRules(
+  paths: string[],
+  filter: RuleFilterOptions,
+  opts: RuleSetOptions,
+): Promise<HuntRules> {
+  const set = await loadRuleSet(paths, opts);
+  const refusedByReason: Record<string, number> = {};
+  for (const p of set.problems) {
+    if (p.severity !== 'error') continue;
+    refusedByReason[p.reason] = (refusedByReason[p.reason] ?? 0) + 1;
+  }
+  const output = new Set<string>();
+  const suppressed = new Set(set.correlations.suppressed);
+  const keptCorrelations = new Set<string>();
+  for (const c of correlationMeta(set.correlations)) {
+    if (!keepRule(c, filter)) continue;
+    keptCorrelations.add(c.id);
+    if (!suppressed.has(c.id)) output.add(c.id);
+  }
+  // Base rules (and inner correlations) that a kept correlation reads, transitively.
+  const needed = new Set<string>();
+  const byId = new Map(set.correlations.correlations.map((c) => [c.id, c]));
+  const visit = (id: string): void => {
+    needed.add(id);
+    const c = byId.get(id);
+    if (!c) return;
+    for (const input of c.inputs) if (!needed.has(input)) visit(input);
+  };
+  for (const id of keptCorrelations) visit(id);
+  set.correlations = {
+    ...set.correlations,
+    correlations: set.correlations.correlations.filter((c) => keptCorrelations.has(c.id) || needed.has(c.id)),
+  };
+  set.sigma = set.sigma.filter((r) => {
+    const kept = keepRule(r, filter);
+    if (kept && !suppressed.has(r.id)) output.add(r.id);
+    return kept || needed.has(r.id);
+  });
+  set.eql = set.eql.filter((r) => {
+    const kept = keepRule({ ...r, status: 'stable' }, filter);
+    if (kept) output.add(r.id);
+    return kept;
+  });
+  return {
+    set,
+    output,
+    refusedByReason,
+    loaded: set.sigma.length + set.eql.length + set.correlations.correlations.length,
+  };
+}

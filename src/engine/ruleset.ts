@@ -1,0 +1,75 @@
+import type { Level } from '../common/index.js';
+import { type CorrelationPlan, resolveCorrelations } from '../correlation/index.js';
+import { type EqlRuleIR, EqlSyntaxError, eqlRuleFromQuery, loadEqlRules } from '../eql/index.js';
+import { loadSigma, type RuleProblem, type SigmaRuleIR } from '../sigma/index.js';
+
+export interface RuleSetOptions {
+  expand?: Record<string, string[]>;
+  ignoreLogsource?: boolean;
+  /** Ad-hoc EQL queries (`--eql`), run as rules. */
+  eqlQueries?: string[];
+}
+
+/** The metadata every rule kind shares, used for filtering and output. */
+export interface RuleMeta {
+  id: string;
+  title: string;
+  level: Level;
+  status: string;
+  tags: string[];
+  path: string;
+}
+
+/** Everything loaded from the rule paths, validated, as plain data workers can receive. */
+export interface RuleSet {
+  sigma: SigmaRuleIR[];
+  eql: EqlRuleIR[];
+  correlations: CorrelationPlan;
+  problems: RuleProblem[];
+  files: number;
+}
+
+/**
+ * Loads Sigma rules (with their correlations and filters) and Elastic EQL rules from the same
+ * paths, plus ad-hoc EQL queries, and resolves correlation references across all loaded files.
+ */
+export async function loadRuleSet(paths: string[], opts: RuleSetOptions = {}): Promise<RuleSet> {
+  const [sigma, eql] = await Promise.all([
+    loadSigma(paths, { expand: opts.expand, ignoreLogsource: opts.ignoreLogsource }),
+    loadEqlRules(paths),
+  ]);
+  const problems: RuleProblem[] = [...sigma.problems, ...eql.problems];
+  const eqlRules = [...eql.rules];
+  (opts.eqlQueries ?? []).forEach((q, i) => {
+    try {
+      eqlRules.push(eqlRuleFromQuery(q, i + 1));
+    } catch (err) {
+      if (!(err instanceof EqlSyntaxError)) throw err;
+      problems.push({
+        file: `--eql[${i + 1}]`,
+        line: err.line,
+        column: err.column,
+        severity: 'error',
+        reason: err.message,
+      });
+    }
+  });
+  const resolved = resolveCorrelations(
+    sigma.correlations,
+    sigma.rules.map((r) => (r.name === undefined ? { id: r.id } : { id: r.id, name: r.name })),
+  );
+  problems.push(...resolved.problems);
+  return { sigma: sigma.rules, eql: eqlRules, correlations: resolved.plan, problems, files: sigma.files };
+}
+
+/** Rule metadata of each correlation in the plan, for filtering. */
+export function correlationMeta(plan: CorrelationPlan): RuleMeta[] {
+  return plan.correlations.map((c) => ({
+    id: c.id,
+    title: c.title,
+    level: c.level,
+    status: c.status,
+    tags: c.tags,
+    path: c.path,
+  }));
+}
