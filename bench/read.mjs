@@ -29,7 +29,9 @@ function sources(kind) {
   }
   const samples = path.join(root, 'fixtures');
   if (kind === 'ndjson') return walk(samples, ['.ndjson', '.jsonl']);
-  return walk(samples, ['.xml']).filter((f) => !readFileSync(f, 'utf8').startsWith('<?xml') === (kind === 'xml'));
+  return walk(samples, ['.xml']).filter(
+    (f) => !readFileSync(f, 'utf8').startsWith('<?xml') === (kind === 'xml'),
+  );
 }
 
 /** python-evtx files carry a declaration and an <Events> root: keep only their records. */
@@ -48,7 +50,9 @@ async function build(kind) {
   const file = path.join(dataDir, `events-${kind}.${kind === 'ndjson' ? 'ndjson' : 'xml'}`);
   const want = targetMb * 1e6;
   if (existsSync(file) && statSync(file).size >= want && statSync(file).size < want * 1.2) return file;
-  const parts = sources(kind).map((f) => body(f, kind)).filter((t) => t.length > 0);
+  const parts = sources(kind)
+    .map((f) => body(f, kind))
+    .filter((t) => t.length > 0);
   const out = createWriteStream(file);
   let size = 0;
   if (kind === 'pyxml') {
@@ -101,7 +105,9 @@ if (process.argv[2] === '--one') {
   await one(process.argv[3], process.argv[4]);
 } else {
   const kinds = ['xml', 'pyxml', 'ndjson'];
-  console.log(`spoor read+parse, one thread, input ≈ ${targetMb} MB per format (${existsSync(logs) ? '../shared corpus' : 'fixtures'})`);
+  console.log(
+    `spoor read+parse, one thread, input ≈ ${targetMb} MB per format (${existsSync(logs) ? '../shared corpus' : 'fixtures'})`,
+  );
   console.log('format        MB      MB/s   events/s   peak RSS   grep -c MB/s   spoor/grep');
   for (const kind of kinds) {
     const file = await build(kind);
@@ -119,7 +125,9 @@ if (process.argv[2] === '--one') {
     const label = { xml: 'XML wevtutil', pyxml: 'XML python-evtx', ndjson: 'NDJSON' }[kind];
     console.log(
       `${label.padEnd(16)}${mb.toFixed(0).padStart(5)}${(mb / r.seconds).toFixed(0).padStart(8)}` +
-        `${Math.round(r.events / r.seconds).toLocaleString('en-US').padStart(11)}` +
+        `${Math.round(r.events / r.seconds)
+          .toLocaleString('en-US')
+          .padStart(11)}` +
         `${`${r.rss.toFixed(0)} MB`.padStart(11)}${(mb / g.seconds).toFixed(0).padStart(14)}` +
         `${(g.seconds / r.seconds).toFixed(2).padStart(12)}` +
         (r.warnings > 0 ? `   (${r.warnings} warnings)` : ''),

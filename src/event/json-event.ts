@@ -1,5 +1,5 @@
 import type { FieldBuilder } from './builder.js';
-import { ECS_SYSTEM } from './names.js';
+import { ECS_SYSTEM, joinName } from './names.js';
 
 /**
  * Turns one parsed NDJSON object into fields. Three shapes are recognised:
@@ -116,7 +116,7 @@ function system(b: FieldBuilder, sys: JObj, raw: string): void {
         for (const a of Object.keys(attrs)) {
           if (isXmlns(a)) continue;
           const s = scalar(attrs[a], raw, a);
-          if (s !== undefined) b.system(`${k}_${a}`, s);
+          if (s !== undefined) b.system(joinName(k, a), s);
         }
       }
       const t = scalar(v['#text'], raw, k);

@@ -80,3 +80,20 @@ export function resolveNames(name: string): readonly string[] {
   }
   return c;
 }
+
+const joined = new Map<string, Map<string, string>>();
+
+/** `${a}_${b}`, memoised so that field names are the same interned strings every time. */
+export function joinName(a: string, b: string): string {
+  let m = joined.get(a);
+  if (m === undefined) {
+    m = new Map();
+    if (joined.size < 4096) joined.set(a, m);
+  }
+  let n = m.get(b);
+  if (n === undefined) {
+    n = `${a}_${b}`;
+    if (m.size < 256) m.set(b, n);
+  }
+  return n;
+}

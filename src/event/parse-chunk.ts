@@ -63,7 +63,17 @@ function lineAt(s: string, idx: number, first: number): number {
 
 /** Index of the next `<Event` start tag (not `<Events`, `<EventData` …) at or after from; -1 if none. */
 function eventStart(s: string, from: number): number {
-  let i = s.indexOf('<Event', from);
+  let j = from;
+  while (j < s.length) {
+    const c = s.charCodeAt(j);
+    if (c !== 10 && c !== 13 && c !== 32 && c !== 9) break;
+    j++;
+  }
+  if (s.startsWith('<Event', j)) {
+    const c = s.charCodeAt(j + 6);
+    if (c === 32 || c === 62 || c === 10 || c === 13 || c === 9 || c === 47) return j;
+  }
+  let i = s.indexOf('<Event', j);
   while (i >= 0) {
     const c = s.charCodeAt(i + 6);
     if (c === 32 || c === 62 || c === 10 || c === 13 || c === 9 || c === 47) return i;
@@ -118,21 +128,27 @@ function parseXml(
     const gapEnd = st < 0 ? n : st;
     if (gapEnd > pos && !gapIsClean(s, pos, gapEnd)) {
       const dtd = s.slice(pos, gapEnd).indexOf('<!DOCTYPE') >= 0;
-      warn(pos, dtd ? 'DTD skipped: entity declarations are never processed' : 'unexpected content between records skipped');
+      warn(
+        pos,
+        dtd
+          ? 'DTD skipped: entity declarations are never processed'
+          : 'unexpected content between records skipped',
+      );
       stats.skipped++;
     }
     if (st < 0) break;
-    const close = s.indexOf('</Event>', st);
-    if (close < 0) {
-      warn(st, 'truncated record: no </Event> before the end of the input');
-      stats.skipped++;
-      break;
-    }
-    const end = close + 8;
-    let ok = !referenceOnly && scanRecord(s, st, end, builder);
+    let end = referenceOnly ? -1 : scanRecord(s, st, n, builder);
+    let ok = end > 0;
     let reason = '';
     if (!ok) {
       builder.reset();
+      const close = s.indexOf('</Event>', st);
+      if (close < 0) {
+        warn(st, 'truncated record: no </Event> before the end of the input');
+        stats.skipped++;
+        break;
+      }
+      end = close + 8;
       try {
         referenceRecord(s.slice(st, end), builder);
         ok = true;
@@ -140,19 +156,19 @@ function parseXml(
         builder.reset();
         reason = e instanceof Error ? e.message : String(e);
       }
-    }
-    if (!ok) {
-      const inner = eventStart(s, st + 6);
-      if (inner >= 0 && inner < close) {
-        warn(st, 'truncated record: a new <Event> starts before it ends');
+      if (!ok) {
+        const inner = eventStart(s, st + 6);
+        if (inner >= 0 && inner < close) {
+          warn(st, 'truncated record: a new <Event> starts before it ends');
+          stats.skipped++;
+          pos = inner;
+          continue;
+        }
+        warn(st, reason);
         stats.skipped++;
-        pos = inner;
+        pos = end;
         continue;
       }
-      warn(st, reason);
-      stats.skipped++;
-      pos = end;
-      continue;
     }
     const ev = builder.finish();
     stats.records++;

@@ -52,7 +52,8 @@ function noControls(v: FieldValue): FieldValue {
 
 function sameAsWevtutil(nd: Event, wv: Event): void {
   expect(Object.keys(wv.fields)).toEqual(Object.keys(nd.fields));
-  for (const k of Object.keys(nd.fields)) expect(noControls(wv.fields[k]!), k).toEqual(noControls(nd.fields[k]!));
+  for (const k of Object.keys(nd.fields))
+    expect(noControls(wv.fields[k]!), k).toEqual(noControls(nd.fields[k]!));
   expect(wv.timestamp).toBe(nd.timestamp);
 }
 
@@ -89,7 +90,8 @@ function sameAsPythonEvtx(nd: Event, xe: Event): void {
   for (const k of Object.keys(nd.fields)) {
     const a = noControls(nd.fields[k]!);
     const b = noControls(xe.fields[k]!);
-    if (JSON.stringify(a) !== JSON.stringify(b)) expect(pythonEvtxEquivalent(a, b), `${k}: ${a} / ${b}`).toBe(true);
+    if (JSON.stringify(a) !== JSON.stringify(b))
+      expect(pythonEvtxEquivalent(a, b), `${k}: ${a} / ${b}`).toBe(true);
   }
   expect(Math.abs(xe.timestamp - nd.timestamp)).toBeLessThanOrEqual(1);
 }
@@ -113,12 +115,12 @@ describe.skipIf(!hasShared)('shared corpus', () => {
       expect(wv.warnings, m.base).toEqual([]);
       expect(nd.events.length, m.base).toBe(m.records);
       expect(wv.events.length, m.base).toBe(m.records);
-      nd.events.forEach((e, i) => sameAsWevtutil(e, wv.events[i]!));
+      for (const [i, e] of nd.events.entries()) sameAsWevtutil(e, wv.events[i]!);
       if (!m.xml_events_missing) {
         const xe = await readAll(path.join(LOGS, 'xml-events', `${m.base}.xml`));
         expect(xe.warnings, m.base).toEqual([]);
         expect(xe.events.length, m.base).toBe(m.records);
-        nd.events.forEach((e, i) => sameAsPythonEvtx(e, xe.events[i]!));
+        for (const [i, e] of nd.events.entries()) sameAsPythonEvtx(e, xe.events[i]!);
       }
       total += m.records;
     }

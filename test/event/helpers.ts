@@ -1,7 +1,13 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Event, type ParseOptions, parseChunk, type SourceRef, type Warning } from '../../src/event/index.js';
+import {
+  type Event,
+  type ParseOptions,
+  parseChunk,
+  type SourceRef,
+  type Warning,
+} from '../../src/event/index.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const FIXTURES = path.resolve(here, '../fixtures/input');
@@ -15,7 +21,12 @@ export interface Parsed {
 }
 
 /** Parses bytes as one chunk starting at offset 0, line 1. */
-export function parseBytes(data: Uint8Array, format: 'xml' | 'ndjson', file = 'f', opts?: ParseOptions): Parsed {
+export function parseBytes(
+  data: Uint8Array,
+  format: 'xml' | 'ndjson',
+  file = 'f',
+  opts?: ParseOptions,
+): Parsed {
   const out: Parsed = { events: [], sources: [], warnings: [], records: 0, skipped: 0 };
   const st = parseChunk(
     { format, data, offset: 0, line: 1 },

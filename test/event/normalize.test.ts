@@ -11,8 +11,12 @@ describe('normValue', () => {
   });
   it('writes every GUID as {lowercase}', () => {
     expect(normValue('54849625-5478-4994-A5BA-3E3B0328C30D')).toBe('{54849625-5478-4994-a5ba-3e3b0328c30d}');
-    expect(normValue('{54849625-5478-4994-A5BA-3E3B0328C30D}')).toBe('{54849625-5478-4994-a5ba-3e3b0328c30d}');
-    expect(normValue('{54849625-5478-4994-a5ba-3e3b0328c30d}')).toBe('{54849625-5478-4994-a5ba-3e3b0328c30d}');
+    expect(normValue('{54849625-5478-4994-A5BA-3E3B0328C30D}')).toBe(
+      '{54849625-5478-4994-a5ba-3e3b0328c30d}',
+    );
+    expect(normValue('{54849625-5478-4994-a5ba-3e3b0328c30d}')).toBe(
+      '{54849625-5478-4994-a5ba-3e3b0328c30d}',
+    );
     expect(normValue('54849625-5478-4994-A5BA-3E3B0328C30X')).toBe('54849625-5478-4994-A5BA-3E3B0328C30X');
   });
   it('lower-cases Python booleans only', () => {
@@ -34,12 +38,20 @@ describe('normValue', () => {
 
 describe('parseTime / normSystemTime', () => {
   it('parses the renderers time forms to ms and µs', () => {
-    expect(parseTime('2019-03-19T00:02:04.319944600Z')).toEqual({ ms: Date.UTC(2019, 2, 19, 0, 2, 4, 319), micros: 944 });
+    expect(parseTime('2019-03-19T00:02:04.319944600Z')).toEqual({
+      ms: Date.UTC(2019, 2, 19, 0, 2, 4, 319),
+      micros: 944,
+    });
     expect(parseTime('2019-03-19 00:02:04')).toEqual({ ms: Date.UTC(2019, 2, 19, 0, 2, 4), micros: 0 });
     expect(parseTime('2019-03-19T02:02:04.5+02:00')?.ms).toBe(Date.UTC(2019, 2, 19, 0, 2, 4, 500));
   });
   it('refuses what is not a time', () => {
-    for (const s of ['yesterday', '2019-13-01T00:00:00Z', '2019-03-19T00:02:04.Z', '2019-03-19T00:02:04Zjunk'])
+    for (const s of [
+      'yesterday',
+      '2019-13-01T00:00:00Z',
+      '2019-03-19T00:02:04.Z',
+      '2019-03-19T00:02:04Zjunk',
+    ])
       expect(parseTime(s)).toBeUndefined();
     expect(normSystemTime('soon')).toEqual({ text: 'soon', ms: Number.NaN });
   });

@@ -49,7 +49,9 @@ describe('XML records', () => {
     expect(events[0]!.get('Data')).toEqual(['line one\r\nline two']);
     expect(events[1]!.get('Host')).toBe('ConsoleHost');
     expect(sources[0]).toEqual({ file: 'pretty-crlf.xml', offset: 0 });
-    expect(sources[1]!.offset).toBe(readFileSync(path.join(FIXTURES, 'pretty-crlf.xml'), 'latin1').lastIndexOf('<Event xmlns'));
+    expect(sources[1]!.offset).toBe(
+      readFileSync(path.join(FIXTURES, 'pretty-crlf.xml'), 'latin1').lastIndexOf('<Event xmlns'),
+    );
   });
 
   it('warns about a truncated last record with its line and byte offset', () => {
@@ -75,13 +77,17 @@ describe('XML records', () => {
     expect(r.events[0]!.get('A')).toBe('&boom;&ext;');
     expect(r.warnings).toHaveLength(1);
     expect(r.warnings[0]!.message).toMatch(/DTD/);
-    const inline = parseText('<Event><!DOCTYPE x [<!ENTITY a "b">]><System><EventID>1</EventID></System></Event>', 'xml');
+    const inline = parseText(
+      '<Event><!DOCTYPE x [<!ENTITY a "b">]><System><EventID>1</EventID></System></Event>',
+      'xml',
+    );
     expect(inline.events).toHaveLength(0);
     expect(inline.warnings[0]!.message).toMatch(/DTD/);
   });
 
   it('gives byte offsets of the UTF-8 stream when text before a record is not ASCII', () => {
-    const rec = "<Event><System><EventID>1</EventID></System><EventData><Data Name='N'>é€😀</Data></EventData></Event>\n";
+    const rec =
+      "<Event><System><EventID>1</EventID></System><EventData><Data Name='N'>é€😀</Data></EventData></Event>\n";
     const text = rec + rec;
     const r = parseText(text, 'xml');
     expect(r.events[1]!.get('N')).toBe('é€😀');
@@ -90,7 +96,8 @@ describe('XML records', () => {
 
   it('gives the same view from the scanner and from the reference parser (fixtures)', () => {
     const inputs = XML_FIXTURES.map((f) => readFileSync(path.join(FIXTURES, f)));
-    for (const f of ['sysmon-events.xml', 'security-wevtutil.xml']) inputs.push(readFileSync(path.join(SAMPLES, f)));
+    for (const f of ['sysmon-events.xml', 'security-wevtutil.xml'])
+      inputs.push(readFileSync(path.join(SAMPLES, f)));
     for (const data of inputs) {
       const a = parseBytes(data, 'xml');
       const b = parseBytes(data, 'xml', 'f', { xmlReader: 'reference' });

@@ -27,7 +27,15 @@ describe('spoor dump', () => {
     expect(lines).toHaveLength(12);
     expect(r.err).toBe('spoor: 12 events read, 0 records skipped, 4 files\n');
     const first = JSON.parse(lines[0]!);
-    expect(Object.keys(first)).toEqual(['timestamp', 'computer', 'channel', 'event_id', 'record_id', 'provider', 'fields']);
+    expect(Object.keys(first)).toEqual([
+      'timestamp',
+      'computer',
+      'channel',
+      'event_id',
+      'record_id',
+      'provider',
+      'fields',
+    ]);
     expect(first.timestamp).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
   });
 
@@ -44,7 +52,9 @@ describe('spoor dump', () => {
     });
     const arr = JSON.parse(r.out) as { event_id: number; fields: Record<string, string> }[];
     expect(arr.map((e) => e.event_id)).toEqual([1, 4624, 7036]);
-    expect(arr[0]!.fields).toEqual({ 'process.executable': 'C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe' });
+    expect(arr[0]!.fields).toEqual({
+      'process.executable': 'C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe',
+    });
     expect(arr[1]!.fields).toEqual({ 'winlog.event_data.TargetUserName': 'ana' });
   });
 
@@ -63,7 +73,9 @@ describe('spoor dump', () => {
     expect(err.slice(0, 4).map((l) => l.split(': ')[1])).toEqual([2, 3, 6, 8].map((n) => `${file}:${n}`));
     expect(err[4]).toBe('spoor: 3 events read, 4 records skipped, 1 file');
     expect((await dump([file], { format: 'jsonl', strict: true })).code).toBe(2);
-    expect((await dump([path.join(SAMPLES, 'sysmon-events.xml')], { format: 'jsonl', strict: true })).code).toBe(0);
+    expect(
+      (await dump([path.join(SAMPLES, 'sysmon-events.xml')], { format: 'jsonl', strict: true })).code,
+    ).toBe(0);
   });
 
   it('gives XML warnings with line and byte offset', async () => {
@@ -77,7 +89,9 @@ describe('spoor dump', () => {
     expect(none.code).toBe(2);
     expect(none.out).toBe('');
     expect(none.err).toContain('/nonexistent/spoor/a.xml: no such file or directory');
-    const some = await dump(['/nonexistent/spoor/a.xml', path.join(SAMPLES, 'security-wevtutil.xml')], { format: 'jsonl' });
+    const some = await dump(['/nonexistent/spoor/a.xml', path.join(SAMPLES, 'security-wevtutil.xml')], {
+      format: 'jsonl',
+    });
     expect(some.code).toBe(0);
     expect(some.err).toContain('3 events read, 0 records skipped, 1 file, 1 unreadable');
     const strict = await dump(['/nonexistent/spoor/a.xml', path.join(SAMPLES, 'security-wevtutil.xml')], {
@@ -91,7 +105,6 @@ describe('spoor dump', () => {
     const r = await dump([path.join(FIX, 'pretty-crlf.xml')], { format: 'table', fields: ['Data', 'Host'] });
     expect(r.out).toContain('line one\\x0d\\x0aline two');
     expect(r.out).toContain('ConsoleHost');
-    // biome-ignore lint/suspicious/noControlCharactersInRegex: the point is to find raw control characters
     expect(/[\u0000-\u0008\u000b-\u001f\u007f]/.test(r.out)).toBe(false);
     expect(escapeControls('a\u001b[31mb\u202ec\u0085')).toBe('a\\x1b[31mb\\u{202e}c\\x85');
   });

@@ -24,7 +24,11 @@ interface Result {
 async function read(file: string, chunkBytes?: number): Promise<Result> {
   const r: Result = { chunks: [], events: [], sources: [], warnings: [], bytes: 0 };
   const f = { path: file, display: path.basename(file), size: 0 };
-  for await (const c of readChunks(f, { chunkBytes, onWarning: (w) => r.warnings.push(w), onBytes: (n) => (r.bytes += n) })) {
+  for await (const c of readChunks(f, {
+    chunkBytes,
+    onWarning: (w) => r.warnings.push(w),
+    onBytes: (n) => (r.bytes += n),
+  })) {
     r.chunks.push(c);
     parseChunk(
       c,
@@ -73,7 +77,8 @@ describe('readChunks', () => {
       const whole = await read(file);
       for (const size of [1, 7, 64, 333]) {
         const small = await read(file, size);
-        if (size < 100) expect(small.chunks.length, name).toBeGreaterThanOrEqual(Math.min(whole.events.length, 2));
+        if (size < 100)
+          expect(small.chunks.length, name).toBeGreaterThanOrEqual(Math.min(whole.events.length, 2));
         expect(fields(small), `${name} @${size}`).toEqual(fields(whole));
         expect(small.sources).toEqual(whole.sources);
         expect(small.warnings).toEqual(whole.warnings);
@@ -84,7 +89,8 @@ describe('readChunks', () => {
   it('cuts XML right after </Event> and NDJSON right after a newline, with running offsets and lines', async () => {
     const r = await read(path.join(SAMPLES, 'sysmon-events.xml'), 100);
     const text = readFileSync(path.join(SAMPLES, 'sysmon-events.xml'));
-    for (const c of r.chunks.slice(0, -1)) expect(Buffer.from(c.data).toString().endsWith('</Event>')).toBe(true);
+    for (const c of r.chunks.slice(0, -1))
+      expect(Buffer.from(c.data).toString().endsWith('</Event>')).toBe(true);
     for (const c of r.chunks) {
       expect(Buffer.compare(Buffer.from(c.data), text.subarray(c.offset, c.offset + c.data.length))).toBe(0);
       expect(c.line).toBe(text.subarray(0, c.offset).toString().split('\n').length);
@@ -111,7 +117,10 @@ describe('readChunks', () => {
   });
 
   it('transcodes UTF-16LE and UTF-16BE (with BOM) and UTF-8 with BOM', async () => {
-    const text = readFileSync(path.join(FIX, 'pretty-crlf.xml'), 'utf8').replace('ConsoleHost', 'Cönsole€Host😀');
+    const text = readFileSync(path.join(FIX, 'pretty-crlf.xml'), 'utf8').replace(
+      'ConsoleHost',
+      'Cönsole€Host😀',
+    );
     const le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
     const be = Buffer.from(le);
     be.swap16();
@@ -135,7 +144,12 @@ describe('readChunks', () => {
 
   it('warns once, with no chunks, for binary, garbage, empty and blank files', async () => {
     const bin = put('evtx.xml', Buffer.from([0x45, 0x6c, 0x66, 0x46, 0x69, 0x6c, 0x65, 0x00, 0x01, 0x02]));
-    for (const file of [bin, path.join(FIX, 'not-a-log.txt'), path.join(FIX, 'empty.xml'), path.join(FIX, 'blank.ndjson')]) {
+    for (const file of [
+      bin,
+      path.join(FIX, 'not-a-log.txt'),
+      path.join(FIX, 'empty.xml'),
+      path.join(FIX, 'blank.ndjson'),
+    ]) {
       const r = await read(file);
       expect(r.chunks, file).toEqual([]);
       expect(r.warnings, file).toHaveLength(1);
@@ -162,7 +176,12 @@ describe('discoverInputs', () => {
     }
     const { files, problems } = await discoverInputs([dir]);
     expect(problems).toEqual([]);
-    expect(files.map((f) => path.relative(dir, f.path))).toEqual(['a.xml', 'b/a.JSON', 'b/z.ndjson', 'c/d/e.jsonl.gz']);
+    expect(files.map((f) => path.relative(dir, f.path))).toEqual([
+      'a.xml',
+      'b/a.JSON',
+      'b/z.ndjson',
+      'c/d/e.jsonl.gz',
+    ]);
     expect(files.every((f) => f.size === 3)).toBe(true);
   });
 
