@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Command, InvalidArgumentError, Option } from 'commander';
@@ -6,11 +7,20 @@ import { type Format, formatFromPath } from '../output/index.js';
 import { runDump } from './dump.js';
 import { readExpandFile } from './expand-file.js';
 import { type HuntOptions, runHunt } from './hunt.js';
-import type { Io } from './io.js';
+import { type Io, noColorRequested } from './io.js';
+import { expandOutputPath } from './output-path.js';
 import { runRulesLint, runRulesList } from './rules.js';
 import { isTimeZone, parseTimeBound } from './time-options.js';
 
 export const BUNDLED_RULES = fileURLToPath(new URL('../../rules/', import.meta.url));
+
+/** The version in the package's own package.json (two levels above the compiled cli/ folder). */
+function packageVersion(): string {
+  const text = readFileSync(new URL('../../package.json', import.meta.url), 'utf8');
+  const pkg: unknown = JSON.parse(text);
+  const v = pkg !== null && typeof pkg === 'object' ? (pkg as { version?: unknown }).version : undefined;
+  return typeof v === 'string' ? v : '0.0.0';
+}
 
 function level(value: string): Level {
   const l = parseLevel(value);
@@ -71,6 +81,9 @@ interface HuntCli {
   failOn?: Level;
   ignoreLogsource?: boolean;
   expand?: string;
+  append?: boolean;
+  dedup?: boolean;
+  state?: string;
 }
 
 async function huntOptions(o: HuntCli, io: Io): Promise<HuntOptions | string> {
@@ -78,6 +91,7 @@ async function huntOptions(o: HuntCli, io: Io): Promise<HuntOptions | string> {
   if (chosen.length > 1 || (chosen.length === 1 && o.format && o.format !== chosen[0])) {
     return 'choose one output format';
   }
+  if (o.append && !o.output) return '--append needs -o FILE';
   let format: Format = chosen[0] ?? o.format ?? 'table';
   if (!chosen[0] && !o.format && o.output) format = formatFromPath(o.output) ?? 'table';
   const now = Date.now();
@@ -93,13 +107,16 @@ async function huntOptions(o: HuntCli, io: Io): Promise<HuntOptions | string> {
     if (typeof t === 'string') return `--to: ${t}`;
     toMs = t;
   }
+  if (o.append && (format === 'json' || format === 'table')) {
+    return `--append works with jsonl and csv output, not ${format}`;
+  }
   if (o.timezone && !isTimeZone(o.timezone)) return `--timezone: '${o.timezone}' is not an IANA time zone`;
-  const noColor = !o.color || 'NO_COLOR' in process.env || !io.stdoutIsTty;
+  const noColor = !o.color || noColorRequested() || !io.stdoutIsTty;
   return {
     rules: o.rules?.length ? o.rules : o.eql?.length ? [] : [BUNDLED_RULES],
     eql: o.eql ?? [],
     format,
-    output: o.output,
+    output: o.output ? expandOutputPath(o.output, new Date(now), Boolean(o.utc)) : undefined,
     sort: o.sort,
     threads: o.threads ?? Math.max(1, availableParallelism()),
     minLevel: o.minLevel,
@@ -119,13 +136,16 @@ async function huntOptions(o: HuntCli, io: Io): Promise<HuntOptions | string> {
     failOn: o.failOn,
     ignoreLogsource: Boolean(o.ignoreLogsource),
     expand: o.expand ? await readExpandFile(o.expand) : undefined,
+    state: o.state,
+    dedup: Boolean(o.dedup),
+    append: Boolean(o.append),
   };
 }
 
 export function buildProgram(io: Io, setExit: (code: number) => void): Command {
   const program = new Command('spoor')
     .description('Offline threat hunting in Windows event logs (EVTX-exported XML and NDJSON)')
-    .version('0.1.0')
+    .version(packageVersion())
     .showHelpAfterError('(run with --help for usage)');
 
   const hunt = program
@@ -172,6 +192,9 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
   hunt.option('--no-abbrev', 'show channel names in full');
   hunt.option('--no-color', 'no colours (also when NO_COLOR is set or stdout is not a terminal)');
   hunt.option('-q, --quiet', 'print nothing but hits and errors');
+  hunt.option('--append', 'append to the -o file (jsonl, csv) instead of replacing it, atomically');
+  hunt.option('--dedup', 'drop hits whose hit id was already written in this run');
+  hunt.option('--state <file>', 'scheduled scans: resume each file where the last run stopped');
   hunt.option('--fail-on <level>', 'exit 1 when a hit at or above LEVEL was found', level);
   hunt.action(async (paths: string[], o: HuntCli) => {
     const opts = await huntOptions(o, io);

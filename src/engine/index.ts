@@ -11,4 +11,4 @@ export type {
 export { correlationMeta, loadRuleSet, type RuleMeta, type RuleSet, type RuleSetOptions } from './ruleset.js';
 export { Scanner } from './scanner.js';
 export { type CompiledSigma, type CompileOptions, compileSigma } from './sigma-engine.js';
-export { type SequenceHit, TimeOrderedMatchers } from './time-ordered.js';
+export { type CarriedWindows, type SequenceHit, TimeOrderedMatchers } from './time-ordered.js';

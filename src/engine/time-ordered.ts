@@ -8,6 +8,15 @@ import {
 import { applyPipes, type EqlRuleIR, SequenceMachine, type SequenceResult } from '../eql/index.js';
 import type { EventSnapshot, StageRecord } from './messages.js';
 
+/** Cross-event records carried from one scheduled run to the next (see `carry`). */
+export interface CarriedWindows {
+  base: BaseMatch[];
+  stages: { ruleId: string; hits: StageRecord['hits']; event: EventSnapshot }[];
+}
+
+/** How far back a sequence without `maxspan` may reach across runs. */
+const UNBOUNDED_SEQUENCE_CARRY_MS = 24 * 3_600_000;
+
 export interface SequenceHit {
   rule: EqlRuleIR;
   /** Join-key field name → value. */
@@ -41,12 +50,58 @@ export class TimeOrderedMatchers {
   private readonly baseMatches: BaseMatch[] = [];
   private readonly stageRecords: StageRecord[] = [];
   private readonly fieldsByRule: Record<string, string[]>;
+  /** The longest stretch of time one correlation or sequence can span (chains add up). */
+  readonly horizonMs: number;
+  private latest = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly plan: CorrelationPlan,
     private readonly eqlRules: EqlRuleIR[],
   ) {
     this.fieldsByRule = plan.fieldsByRule;
+    let horizon = plan.correlations.reduce((n, c) => n + c.timespanMs, 0);
+    for (const r of eqlRules) {
+      if (r.ast.kind === 'event') continue;
+      const span = r.ast.kind === 'sequence' ? r.ast.maxspanMs : null;
+      horizon = Math.max(horizon, span ?? UNBOUNDED_SEQUENCE_CARRY_MS);
+    }
+    this.horizonMs = horizon;
+  }
+
+  private seen(t: number): void {
+    if (t > this.latest) this.latest = t;
+  }
+
+  /** Records from an earlier run whose windows may still be open; rules no longer loaded are dropped. */
+  restore(carried: CarriedWindows): void {
+    for (const m of carried.base) {
+      if (!this.feedsCorrelation(m.ruleId)) continue;
+      this.baseMatches.push(m);
+      this.seen(m.timestamp);
+    }
+    const index = new Map(this.eqlRules.map((r, i) => [r.id, i]));
+    for (const s of carried.stages) {
+      const rule = index.get(s.ruleId);
+      if (rule === undefined) continue;
+      this.stageRecords.push({ rule, hits: s.hits, event: s.event });
+      this.seen(s.event.timestamp);
+    }
+  }
+
+  /** The earliest time a window still open at the end of this input can reach back to. */
+  get carryFrom(): number {
+    return this.latest - this.horizonMs;
+  }
+
+  /** The records a later run needs to finish windows still open at the end of this input. */
+  carry(): CarriedWindows {
+    const from = this.carryFrom;
+    return {
+      base: this.baseMatches.filter((m) => m.timestamp >= from),
+      stages: this.stageRecords
+        .filter((s) => s.event.timestamp >= from)
+        .map((s) => ({ ruleId: this.eqlRules[s.rule]!.id, hits: s.hits, event: s.event })),
+    };
   }
 
   /** Whether matches of this Sigma rule feed a correlation. */
@@ -63,10 +118,12 @@ export class TimeOrderedMatchers {
       if (text !== '') fields[name] = text;
     }
     this.baseMatches.push({ ruleId, timestamp: ev.timestamp, fields, hitId, source: ev.src });
+    this.seen(ev.timestamp);
   }
 
   addStages(rec: StageRecord): void {
     this.stageRecords.push(rec);
+    this.seen(rec.event.timestamp);
   }
 
   get pendingRecords(): number {

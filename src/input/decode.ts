@@ -10,8 +10,9 @@ import { createGunzip } from 'node:zlib';
 
 export type Bytes = AsyncIterable<Uint8Array>;
 
-export function rawBytes(path: string, onBytes?: (n: number) => void): Bytes {
-  const stream = path === '-' ? process.stdin : createReadStream(path, { highWaterMark: 1 << 20 });
+export function rawBytes(path: string, onBytes?: (n: number) => void, startByte = 0): Bytes {
+  const stream =
+    path === '-' ? process.stdin : createReadStream(path, { highWaterMark: 1 << 20, start: startByte });
   return (async function* () {
     for await (const b of stream as AsyncIterable<Buffer>) {
       onBytes?.(b.length);

@@ -1,3 +1,4 @@
+import { createReadStream } from 'node:fs';
 import type { Warning } from '../event/index.js';
 import { type Bytes, gunzip, isGzip, peek, rawBytes, sniffEncoding, utf16ToUtf8 } from './decode.js';
 import type { Chunk, InputFile, ReadOptions } from './types.js';
@@ -31,6 +32,29 @@ function describe(c: number): string {
   return c >= 0x21 && c < 0x7f ? `'${String.fromCharCode(c)}'` : `byte 0x${c.toString(16).padStart(2, '0')}`;
 }
 
+/** Offset just past the last complete record in `data` (0 when it holds none). */
+function lastBoundary(data: Uint8Array, format: 'xml' | 'ndjson'): number {
+  const buf = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  if (format === 'ndjson') return buf.lastIndexOf(10) + 1;
+  const e = buf.lastIndexOf(END_EVENT);
+  return e < 0 ? 0 : e + END_EVENT.length;
+}
+
+/** The format a plain UTF-8 file's head announces, when it can be told from the first 64 KiB. */
+async function headFormat(path: string): Promise<'xml' | 'ndjson' | undefined> {
+  const parts: Buffer[] = [];
+  for await (const c of createReadStream(path, { start: 0, end: 65535 })) parts.push(c as Buffer);
+  const head = Buffer.concat(parts);
+  if (isGzip(head)) return undefined;
+  const enc = sniffEncoding(head);
+  if (enc.encoding !== 'utf-8') return undefined;
+  let i = enc.bom;
+  while (i < head.length && isBlankByte(head[i] as number)) i++;
+  if (i >= head.length) return undefined;
+  if (head[i] === 0x3c || isRecordLine(head, i)) return 'xml';
+  return head[i] === 0x7b ? 'ndjson' : undefined;
+}
+
 /** The end (exclusive) of the first whole record that ends at or after `from`, or -1. */
 function cutAfter(buf: Buffer, format: 'xml' | 'ndjson', from: number): number {
   if (format === 'ndjson') {
@@ -55,22 +79,38 @@ export async function* readChunks(file: InputFile, opts: ReadOptions = {}): Asyn
   const warn = (w: Omit<Warning, 'file'>): void => opts.onWarning?.({ file: file.display, ...w });
   let offset = 0;
   let line = 1;
+  const start = opts.start && opts.start.offset > 0 ? opts.start : undefined;
   try {
-    let src: Bytes = rawBytes(file.path, opts.onBytes);
-    let p = await peek(src, 4);
-    if (isGzip(p.head)) {
-      src = gunzip(p.rest);
-      p = await peek(src, 4);
-    }
-    src = p.rest;
-    const enc = sniffEncoding(p.head);
-    if (enc.encoding !== 'utf-8') src = utf16ToUtf8(src, enc.encoding, enc.bom);
-    else offset = enc.bom;
-
+    let src: Bytes;
     let format: 'xml' | 'ndjson' | undefined;
+    let skipBom = 0;
+    /** Decoded bytes still to drop before the resume point (slow path). */
+    let toSkip = 0;
+    const fast = start && file.path !== '-' ? await headFormat(file.path) : undefined;
+    if (start && fast) {
+      // Plain UTF-8: read from the resume point on.
+      opts.onBytes?.(start.offset);
+      src = rawBytes(file.path, opts.onBytes, start.offset);
+      format = fast;
+      offset = start.offset;
+      line = start.line;
+    } else {
+      src = rawBytes(file.path, opts.onBytes);
+      let p = await peek(src, 4);
+      if (isGzip(p.head)) {
+        src = gunzip(p.rest);
+        p = await peek(src, 4);
+      }
+      src = p.rest;
+      const enc = sniffEncoding(p.head);
+      if (enc.encoding !== 'utf-8') src = utf16ToUtf8(src, enc.encoding, enc.bom);
+      else offset = enc.bom;
+      skipBom = enc.encoding === 'utf-8' ? enc.bom : 0;
+      if (start) toSkip = start.offset - offset;
+    }
+
     let pending: Buffer[] = [];
     let pendingLen = 0;
-    let skipBom = enc.encoding === 'utf-8' ? enc.bom : 0;
     let searchFrom = 0;
     for await (const piece of src) {
       let b = Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength);
@@ -96,6 +136,14 @@ export async function* readChunks(file: InputFile, opts: ReadOptions = {}): Asyn
           }
         }
       }
+      if (toSkip > 0 && format !== undefined) {
+        const k = Math.min(toSkip, b.length);
+        b = b.subarray(k);
+        toSkip -= k;
+        offset += k;
+        if (toSkip === 0) line = start!.line;
+        if (b.length === 0) continue;
+      }
       pending.push(b);
       pendingLen += b.length;
       if (format === undefined) continue;
@@ -112,9 +160,10 @@ export async function* readChunks(file: InputFile, opts: ReadOptions = {}): Asyn
         // detaching the carried remainder.
         const data = new Uint8Array(end);
         data.set(all.subarray(0, end));
-        yield { format, data, offset, line };
+        const lines = countLines(data);
+        yield { format, data, offset, line, end: { offset: offset + data.length, line: line + lines } };
         offset += data.length;
-        line += countLines(data);
+        line += lines;
         const rest = all.subarray(end);
         pending = rest.length > 0 ? [rest] : [];
         pendingLen = rest.length;
@@ -132,7 +181,14 @@ export async function* readChunks(file: InputFile, opts: ReadOptions = {}): Asyn
         data.set(b, at);
         at += b.length;
       }
-      yield { format, data, offset, line };
+      const cut = lastBoundary(data, format);
+      yield {
+        format,
+        data,
+        offset,
+        line,
+        end: { offset: offset + cut, line: line + countLines(data.subarray(0, cut)) },
+      };
     }
   } catch (e) {
     const code = (e as { code?: string }).code;

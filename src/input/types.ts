@@ -18,7 +18,14 @@ export interface InputProblem {
  * for UTF-8 files (BOM included) that is the file's own byte offset; for UTF-16 input it is the
  * offset in the UTF-8 transcoding, and for .gz input the offset in the decompressed stream.
  */
-export type Chunk = ChunkLike;
+export interface Chunk extends ChunkLike {
+  /**
+   * Where the next read may resume: just past the last complete record in this chunk (its decoded
+   * offset and the 1-based line there). Equal to the chunk's end except for a final chunk that
+   * ends in an incomplete record, so a checkpoint never covers a record still being written.
+   */
+  end: { offset: number; line: number };
+}
 
 export interface ReadOptions {
   /** Target chunk size in bytes (default 2 MiB); a record longer than this makes a longer chunk. */
@@ -26,4 +33,10 @@ export interface ReadOptions {
   onWarning?: (w: import('../event/index.js').Warning) => void;
   /** Raw bytes consumed from the file (before decompression), for progress. */
   onBytes?: (n: number) => void;
+  /**
+   * Resume point from an earlier scan (a chunk's `end`): the decoded offset and line to start at.
+   * The format is still sniffed from the start of the file. Plain UTF-8 files are read from that
+   * byte on; compressed and UTF-16 files are decoded from the start and the bytes before it dropped.
+   */
+  start?: { offset: number; line: number };
 }

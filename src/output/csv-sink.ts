@@ -60,15 +60,15 @@ function row(hit: HitRecord): string[] {
 }
 
 /**
- * CSV with a header row and CRLF line ends (RFC 4180). Written to a terminal, every cell also goes
+ * CSV with a header row (left out when appending to a file that has one) and CRLF line ends (RFC 4180). Written to a terminal, every cell also goes
  * through escapeForTerminal; written to a pipe or file, cells keep the logged text.
  */
-export function createCsvSink(out: NodeJS.WritableStream): HitSink {
+export function createCsvSink(out: NodeJS.WritableStream, header = true): HitSink {
   const w = new BufferedWriter(out);
   const tty = (out as { isTTY?: boolean }).isTTY === true;
   const line = (cells: readonly string[]): string =>
     `${cells.map((c) => csvCell(tty ? escapeForTerminal(c) : c)).join(',')}\r\n`;
-  w.push(line(CSV_COLUMNS));
+  if (header) w.push(line(CSV_COLUMNS));
   return {
     write: (hit: HitRecord) => w.push(line(row(hit))),
     end: () => w.finish(),

@@ -1,9 +1,21 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, createWriteStream, fsync, openSync, renameSync, unlink } from 'node:fs';
+import {
+  closeSync,
+  copyFileSync,
+  createWriteStream,
+  existsSync,
+  fsync,
+  openSync,
+  renameSync,
+  statSync,
+  unlink,
+} from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
 export interface OutputFile {
   stream: NodeJS.WritableStream;
+  /** Bytes already in the file when it was opened for appending (0 otherwise). */
+  existingBytes: number;
   /** Ends the stream, flushes it to disk, and renames the temporary file over `path`. */
   commit(): Promise<void>;
   /** Drops the temporary file; `path` is left as it was. */
@@ -14,10 +26,15 @@ export interface OutputFile {
  * Opens `path` for writing through a temporary file beside it (`.NAME.RANDOM.spoor-tmp`), so a
  * reader never sees a half-written file and an interrupted scan leaves the old file in place.
  * Opening is synchronous: a missing directory or a permission problem throws here, before any scan.
+ * With `append`, the temporary file starts as a copy of the existing one, so appending is atomic too:
+ * a reader sees the old file or the old file plus every new hit, never a partial line.
  */
-export function openOutputFile(path: string): OutputFile {
+export function openOutputFile(path: string, opts: { append?: boolean } = {}): OutputFile {
   const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.spoor-tmp`);
-  const fd = openSync(temp, 'wx', 0o644);
+  const appending = opts.append === true && existsSync(path);
+  if (appending) copyFileSync(path, temp);
+  const existingBytes = appending ? statSync(temp).size : 0;
+  const fd = openSync(temp, appending ? 'a' : 'wx', 0o644);
   const stream = createWriteStream('', { fd, autoClose: false });
   let failure: unknown;
   stream.on('error', (err) => {
@@ -38,6 +55,7 @@ export function openOutputFile(path: string): OutputFile {
 
   return {
     stream,
+    existingBytes,
     commit: async () => {
       if (state !== 'open') throw new Error(`output file ${path} was already ${state}`);
       state = 'committed';

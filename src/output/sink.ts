@@ -13,7 +13,7 @@ export function createSink(format: Format, out: NodeJS.WritableStream, opts: Sin
     case 'json':
       return createJsonSink(out);
     case 'csv':
-      return createCsvSink(out);
+      return createCsvSink(out, opts.header !== false);
   }
 }
 

@@ -13,6 +13,8 @@ export interface ScanSummary {
   events: number;
   bytes: number;
   skippedRecords: number;
+  /** Hits dropped by --dedup because their hit id was already written in this run. */
+  duplicateHits?: number;
   unreadableFiles: number;
   elapsedMs: number;
   rulesLoaded: number;
@@ -68,6 +70,7 @@ export function renderSummary(s: ScanSummary, opts: SummaryOptions): string {
   const seconds = s.elapsedMs / 1000;
   const rate = seconds > 0 ? `${formatRate(s.events / seconds)} events/s` : '- events/s';
   const mbs = seconds > 0 ? ` · ${formatBytes(s.bytes / seconds)}/s` : '';
+  if (s.duplicateHits) row('Dedup', `${plural(s.duplicateHits, 'repeated hit')} dropped (same hit id)`);
   row('Elapsed', `${formatDuration(s.elapsedMs)} · ${rate}${mbs}`);
 
   const reasons = Object.keys(s.rulesRefused)

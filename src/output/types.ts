@@ -40,6 +40,8 @@ export interface SinkOptions {
   timezone?: string;
   /** Channel abbreviations (Sec, Sys, Sysmon, PwSh, …) in the table; false shows full names. */
   abbrev: boolean;
+  /** CSV only: write the header row (default true; false when appending to a file that has one). */
+  header?: boolean;
 }
 
 /**

@@ -89,8 +89,8 @@ export type ResumeDecision =
 
 /**
  * Decides where to start reading a file given its last checkpoint: new files and replaced or rotated
- * ones (different head) from the start, a file that shrank from the start with a warning, a file that
- * only grew from where the last run stopped.
+ * ones (different head, or cut short inside it) from the start, a file that kept its head but shrank
+ * from the start with a warning, a file that only grew from where the last run stopped.
  */
 export async function resumeDecision(
   path: string,
@@ -98,9 +98,11 @@ export async function resumeDecision(
 ): Promise<ResumeDecision> {
   if (!prev) return { action: 'new' };
   const st = await stat(path);
+  const sameHead =
+    st.size >= prev.fingerprintBytes &&
+    (await fingerprint(path, prev.fingerprintBytes)).hash === prev.fingerprint;
+  if (!sameHead) return { action: 'replaced' };
   if (st.size < prev.size) return { action: 'shrunk' };
-  const fp = await fingerprint(path, prev.fingerprintBytes);
-  if (fp.hash !== prev.fingerprint) return { action: 'replaced' };
   const from = { offset: prev.offset, line: prev.line };
   return st.size === prev.size && st.mtimeMs === prev.mtimeMs
     ? { action: 'unchanged', from }

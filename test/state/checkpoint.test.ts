@@ -58,8 +58,20 @@ describe('resume decisions', () => {
     expect(await resumeDecision(f, cp)).toEqual({ action: 'appended', from: { offset: 16, line: 3 } });
     await writeFile(f, '{"b":1}\n{"b":2}\n{"b":3}\n');
     expect((await resumeDecision(f, cp)).action).toBe('replaced');
+    // Cut inside the fingerprinted head: it can no longer be told from a new file.
     await writeFile(f, '{"a":1}\n');
-    expect((await resumeDecision(f, cp)).action).toBe('shrunk');
+    expect((await resumeDecision(f, cp)).action).toBe('replaced');
     expect((await readFile(f, 'utf8')).length).toBe(8);
+  });
+
+  it('a file that keeps its 64 KiB head but loses its tail has shrunk', async () => {
+    const f = join(dir, 'big.ndjson');
+    const line = '{"EventID":4624,"pad":"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"}\n';
+    const text = line.repeat(3000);
+    await writeFile(f, text);
+    const cp = await checkpointOf(f, text.length);
+    expect(cp.fingerprintBytes).toBe(64 * 1024);
+    await writeFile(f, text.slice(0, 100_000));
+    expect((await resumeDecision(f, cp)).action).toBe('shrunk');
   });
 });
