@@ -1,4 +1,5 @@
 import { correlationMeta, loadRuleSet, type RuleSet, type RuleSetOptions } from '../engine/index.js';
+import { displayRulePath } from './paths.js';
 import { keepRule, type RuleFilterOptions } from './rule-filter.js';
 
 /** The rules a hunt runs, and which of them may produce output. */
@@ -23,6 +24,9 @@ export async function loadHuntRules(
   opts: RuleSetOptions,
 ): Promise<HuntRules> {
   const set = await loadRuleSet(paths, opts);
+  for (const r of set.sigma) r.path = displayRulePath(r.path);
+  for (const r of set.eql) r.path = displayRulePath(r.path);
+  for (const c of set.correlations.correlations) c.path = displayRulePath(c.path);
   const refusedByReason: Record<string, number> = {};
   for (const p of set.problems) {
     if (p.severity !== 'error') continue;

@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { type Level, parseLevel } from '../common/index.js';
 import { type Format, formatFromPath } from '../output/index.js';
@@ -9,10 +8,9 @@ import { readExpandFile } from './expand-file.js';
 import { type HuntOptions, runHunt } from './hunt.js';
 import { type Io, noColorRequested } from './io.js';
 import { expandOutputPath } from './output-path.js';
+import { BUNDLED_RULES } from './paths.js';
 import { runRulesLint, runRulesList } from './rules.js';
 import { isTimeZone, parseTimeBound } from './time-options.js';
-
-export const BUNDLED_RULES = fileURLToPath(new URL('../../rules/', import.meta.url));
 
 /** The version in the package's own package.json (two levels above the compiled cli/ folder). */
 function packageVersion(): string {

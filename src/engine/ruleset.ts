@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises';
 import type { Level } from '../common/index.js';
 import { type CorrelationPlan, resolveCorrelations } from '../correlation/index.js';
 import { type EqlRuleIR, EqlSyntaxError, eqlRuleFromQuery, loadEqlRules } from '../eql/index.js';
@@ -34,9 +35,20 @@ export interface RuleSet {
  * paths, plus ad-hoc EQL queries, and resolves correlation references across all loaded files.
  */
 export async function loadRuleSet(paths: string[], opts: RuleSetOptions = {}): Promise<RuleSet> {
+  // Folders are searched by both loaders; a file named explicitly goes to the loader of its kind.
+  const sigmaPaths: string[] = [];
+  const eqlPaths: string[] = [];
+  for (const p of paths) {
+    const isDir = await stat(p).then(
+      (s) => s.isDirectory(),
+      () => false,
+    );
+    if (isDir || !/\.toml$/i.test(p)) sigmaPaths.push(p);
+    if (isDir || /\.toml$/i.test(p)) eqlPaths.push(p);
+  }
   const [sigma, eql] = await Promise.all([
-    loadSigma(paths, { expand: opts.expand, ignoreLogsource: opts.ignoreLogsource }),
-    loadEqlRules(paths),
+    loadSigma(sigmaPaths, { expand: opts.expand, ignoreLogsource: opts.ignoreLogsource }),
+    loadEqlRules(eqlPaths),
   ]);
   const problems: RuleProblem[] = [...sigma.problems, ...eql.problems];
   const eqlRules = [...eql.rules];

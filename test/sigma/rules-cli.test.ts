@@ -29,7 +29,7 @@ describe('spoor rules lint / list', () => {
   it('lint reports every rule and exits 0 when all load', async () => {
     const { out, io } = capture();
     expect(await runRulesLint([good], io)).toBe(0);
-    expect(out.stdout).toBe(`${good}:1: ok: t\n`);
+    expect(out.stdout).toBe(`${good}:1: ok: sigma: t\n`);
     expect(out.stderr).toMatch(/1 files, 1 rules loaded, 0 refused/);
   });
   it('lint gives file, line and reason, counts reasons and exits 2 on errors', async () => {
