@@ -4,19 +4,32 @@ export interface Io {
   stderr: NodeJS.WritableStream;
   /** stderr as a TTY stream when it is one (progress bar), else undefined. */
   stderrTty?: NodeJS.WriteStream;
-  /** Terminal width for tables (80 when unknown). */
+  /** Columns the table must fit: the terminal's width, `COLUMNS` off a terminal, else 0 (the table's default). */
   columns: number;
   /** Whether colours may be used on stdout. */
   stdoutIsTty: boolean;
 }
 
-export function processIo(): Io {
+/** `COLUMNS` as a positive whole number, or 0 when it is unset or not one. */
+function columnsFromEnv(env: NodeJS.ProcessEnv): number {
+  const n = Number(env.COLUMNS);
+  return Number.isInteger(n) && n > 0 ? n : 0;
+}
+
+export function processIo(env: NodeJS.ProcessEnv = process.env): Io {
   const stderrTty = process.stderr.isTTY ? process.stderr : undefined;
+  const tty = Boolean(process.stdout.isTTY);
   return {
     stdout: process.stdout,
     stderr: process.stderr,
     stderrTty,
-    columns: process.stdout.isTTY ? process.stdout.columns || 120 : Number(process.env.COLUMNS) || 160,
-    stdoutIsTty: Boolean(process.stdout.isTTY),
+    columns: tty ? process.stdout.columns || columnsFromEnv(env) || 120 : columnsFromEnv(env),
+    stdoutIsTty: tty,
   };
+}
+
+/** NO_COLOR turns colours off when it is set to anything but the empty string (no-color.org). */
+export function noColorRequested(env: NodeJS.ProcessEnv = process.env): boolean {
+  const v = env.NO_COLOR;
+  return v !== undefined && v !== '';
 }

@@ -89,11 +89,11 @@ export async function runRulesLint(paths: string[], io: RulesIO): Promise<number
     lines.push({
       file: r.file,
       line: r.line,
-      text: escapeForTerminal(`${r.file}:${r.line}: ok: ${r.kind}: ${r.title}`) + '\n',
+      text: `${escapeForTerminal(`${r.file}:${r.line}: ok: ${r.kind}: ${r.title}`)}\n`,
     });
   }
   for (const p of problems)
-    lines.push({ file: p.file, line: p.line ?? 0, text: escapeForTerminal(problemLine(p).trimEnd()) + '\n' });
+    lines.push({ file: p.file, line: p.line ?? 0, text: `${escapeForTerminal(problemLine(p).trimEnd())}\n` });
   lines.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line));
   io.stdout.write(lines.map((l) => l.text).join(''));
   const counts = new Map<string, number>();
@@ -124,7 +124,7 @@ export async function runRulesList(paths: string[], io: RulesIO): Promise<number
     table.push([r.title, r.kind, r.level, r.status || '-', r.logsource, r.file].map(escapeForTerminal));
   }
   io.stdout.write(`${table.toString()}\n`);
-  for (const p of problems) io.stderr.write(escapeForTerminal(problemLine(p).trimEnd()) + '\n');
+  for (const p of problems) io.stderr.write(`${escapeForTerminal(problemLine(p).trimEnd())}\n`);
   io.stderr.write(`${list.length} rules, ${problems.filter((p) => p.severity === 'error').length} refused\n`);
   return 0;
 }

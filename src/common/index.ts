@@ -1,2 +1,3 @@
 export { LEVELS, type Level, levelRank, parseLevel } from './levels.js';
+export type { RuleProblem } from './rule-problem.js';
 export { type Dict, dict, hasKey } from './safe.js';

@@ -1,4 +1,4 @@
-import type { Level } from '../common/index.js';
+import type { Level, RuleProblem } from '../common/index.js';
 
 export const CORRELATION_TYPES = [
   'event_count',
@@ -29,14 +29,7 @@ export interface ConditionTest {
 }
 
 /** A problem found while parsing or resolving correlations (same shape as the Sigma loader's problems). */
-export interface CorrelationProblem {
-  file: string;
-  line?: number;
-  id?: string;
-  title?: string;
-  severity: 'error' | 'warning';
-  reason: string;
-}
+export type CorrelationProblem = RuleProblem;
 
 /**
  * A parsed correlation document: plain, JSON-serialisable data.

@@ -1,7 +1,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse as parseToml } from 'smol-toml';
-import { type Level, parseLevel } from '../common/index.js';
+import { type Level, parseLevel, type RuleProblem } from '../common/index.js';
 import type { EqlQuery } from './ast.js';
 import { EqlSyntaxError } from './errors.js';
 import { parseEql } from './parser.js';
@@ -20,15 +20,7 @@ export interface EqlRuleIR {
 }
 
 /** Same shape as the Sigma loader's problems, so the CLI reports both alike. */
-export interface EqlRuleProblem {
-  file: string;
-  line?: number;
-  column?: number;
-  id?: string;
-  title?: string;
-  severity: 'error' | 'warning';
-  reason: string;
-}
+export type EqlRuleProblem = RuleProblem;
 
 export interface EqlLoadResult {
   rules: EqlRuleIR[];

@@ -58,7 +58,9 @@ describe('correlations through spoor hunt', () => {
     }
     events.reverse();
     const parts: string[][] = [[], [], []];
-    events.forEach((e, i) => parts[i % 3]!.push(e));
+    events.forEach((e, i) => {
+      parts[i % 3]!.push(e);
+    });
     for (let i = 0; i < 3; i++) await writeFile(join(dir, `part${i}.xml`), `${parts[i]!.join('\n')}\n`);
     const split = await runCli([
       'hunt',
