@@ -121,7 +121,11 @@ export async function runHunt(paths: string[], opts: HuntOptions, io: Io): Promi
 
     const summary = new SummaryAccumulator();
     const totalBytes = files.reduce((n, f) => n + f.size, 0);
-    const progress = createProgress(io.stderrTty ?? io.stderr, totalBytes);
+    // -q keeps only errors: no progress bar either (a stream that is not a terminal never draws one).
+    const progress = createProgress(
+      opts.quiet ? { isTTY: false, write: () => true } : (io.stderrTty ?? io.stderr),
+      totalBytes,
+    );
     progressClear = () => progress.clear();
     const matchers = new TimeOrderedMatchers(set.correlations, set.eql);
     const carried = session?.pending;
@@ -182,8 +186,11 @@ export async function runHunt(paths: string[], opts: HuntOptions, io: Io): Promi
       opts.threads,
     );
     let interrupted = false;
+    const readsStdin = files.some((f) => f.path === '-');
     const onSigint = (): void => {
       interrupted = true;
+      // A read from a pipe that has no data yet would hold the interruption up: end it now.
+      if (readsStdin) process.stdin.destroy();
     };
     process.on('SIGINT', onSigint);
 
@@ -208,6 +215,7 @@ export async function runHunt(paths: string[], opts: HuntOptions, io: Io): Promi
             start: resume.start,
             chunkBytes: opts.chunkBytes,
             onWarning: (w) => {
+              if (interrupted) return;
               skipped++;
               warn(`${where(w)}: ${w.message}`);
             },
@@ -221,6 +229,7 @@ export async function runHunt(paths: string[], opts: HuntOptions, io: Io): Promi
             if (interrupted) break;
           }
         } catch (err) {
+          if (interrupted) break;
           skipped++;
           warn(`${file.display}: ${err instanceof Error ? err.message : String(err)}`);
         }
@@ -265,13 +274,16 @@ export async function runHunt(paths: string[], opts: HuntOptions, io: Io): Promi
     }
     try {
       await sink.end();
-      if (out) await out.commit();
+      // An interrupted scan never replaces an output file (the old one stays, the temporary goes);
+      // on stdout what was found so far has been printed.
+      if (out && interrupted) await out.abort();
+      else if (out) await out.commit();
     } catch (err) {
       warn(`error: writing hits: ${err instanceof Error ? err.message : String(err)}`);
       if (out) await out.abort();
       return 2;
     }
-    if (session && carry) {
+    if (session && carry && !interrupted) {
       // Only now, with every hit it covers written, may the checkpoint move forward.
       try {
         await session.save({ windows: carry, emitted: statefulEmitted.map((e) => e.id) });

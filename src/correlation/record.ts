@@ -16,10 +16,8 @@ export function toHitRecord(hit: CorrelationHit): HitRecord {
   // Group names come from rule files: null-prototype dictionaries keep `__proto__` an ordinary key.
   const details = dict<string>();
   const group = dict<string | null>();
-  for (const k of Object.keys(hit.group)) {
-    details[k] = hit.group[k] ?? '';
-    group[k] = hit.group[k] ?? null;
-  }
+  // The group values travel in `group`; displays put them first, so `details` does not repeat them.
+  for (const k of Object.keys(hit.group)) group[k] = hit.group[k] ?? null;
   details.correlation = hit.type;
   details.window_end = iso(hit.endTimestamp) ?? '';
   details.events_total = String(hit.eventsTotal);

@@ -80,9 +80,11 @@ export async function* readChunks(file: InputFile, opts: ReadOptions = {}): Asyn
   let offset = 0;
   let line = 1;
   const start = opts.start && opts.start.offset > 0 ? opts.start : undefined;
+  let format: 'xml' | 'ndjson' | undefined;
+  let pending: Buffer[] = [];
+  let pendingLen = 0;
   try {
     let src: Bytes;
-    let format: 'xml' | 'ndjson' | undefined;
     let skipBom = 0;
     /** Decoded bytes still to drop before the resume point (slow path). */
     let toSkip = 0;
@@ -109,8 +111,6 @@ export async function* readChunks(file: InputFile, opts: ReadOptions = {}): Asyn
       if (start) toSkip = start.offset - offset;
     }
 
-    let pending: Buffer[] = [];
-    let pendingLen = 0;
     let searchFrom = 0;
     for await (const piece of src) {
       let b = Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength);
@@ -191,6 +191,19 @@ export async function* readChunks(file: InputFile, opts: ReadOptions = {}): Asyn
       };
     }
   } catch (e) {
+    // The source failed or was cut (a broken pipe, Ctrl-C on stdin): the complete records already
+    // read are still delivered, then the warning.
+    if (format !== undefined && pendingLen > 0) {
+      const all = Buffer.concat(pending, pendingLen);
+      const cut = lastBoundary(all, format);
+      if (cut > 0) {
+        const data = new Uint8Array(cut);
+        data.set(all.subarray(0, cut));
+        const lines = countLines(data);
+        yield { format, data, offset, line, end: { offset: offset + cut, line: line + lines } };
+        offset += cut;
+      }
+    }
     const code = (e as { code?: string }).code;
     const msg = e instanceof Error ? e.message : String(e);
     warn({ offset, message: code?.startsWith('Z_') ? `corrupt gzip data: ${msg}` : `read error: ${msg}` });

@@ -14,7 +14,7 @@ export function formatBytes(n: number): string {
     v /= 1024;
     i++;
   }
-  return i === 0 ? `${v} B` : `${v.toFixed(1)} ${units[i]}`;
+  return i === 0 ? `${Number.isInteger(v) ? v : v.toFixed(1)} B` : `${v.toFixed(1)} ${units[i]}`;
 }
 
 /** Milliseconds as "850 ms", "12.4 s" or "3 min 07 s". */

@@ -395,7 +395,6 @@ describe('toHitRecord', () => {
       record_id: null,
       source: null,
       details: {
-        User: 'alice',
         correlation: 'event_count',
         window_end: new Date(T0 + 2 * SEC).toISOString(),
         events_total: '3',
