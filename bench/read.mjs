@@ -1,74 +1,12 @@
 // Read+parse throughput of spoor's input layer on one thread, beside `grep -c` on the same bytes.
-// Run after `npx tsc -p .`:  node bench/read.mjs   (SPOOR_BENCH_MB=… sets the input size, default 300)
+// Run after `npx tsc -p .`:  node bench/read.mjs   (SPOOR_BENCH_MB=… sets the input size, default 500)
+// `npm run bench` runs it as its first part; the inputs are the ones bench/data.mjs builds.
 import { spawnSync } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import path from 'node:path';
+import { statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { buildInput, hasShared } from './data.mjs';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const root = path.resolve(here, '..');
-const dataDir = path.join(here, 'data');
-const logs = path.resolve(root, '../shared/corpus/logs');
-const targetMb = Number(process.env.SPOOR_BENCH_MB ?? 300);
-
-function walk(dir, ext, out = []) {
-  for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) walk(p, ext, out);
-    else if (ext.some((x) => e.name.endsWith(x))) out.push(p);
-  }
-  return out;
-}
-
-/** The source files of one format: the shared corpus if present, else the bundled fixtures. */
-function sources(kind) {
-  if (existsSync(logs)) {
-    if (kind === 'xml') return walk(path.join(logs, 'xml-wevtutil'), ['.xml']);
-    if (kind === 'pyxml') return walk(path.join(logs, 'xml-events'), ['.xml']);
-    return walk(path.join(logs, 'ndjson'), ['.ndjson']);
-  }
-  const samples = path.join(root, 'fixtures');
-  if (kind === 'ndjson') return walk(samples, ['.ndjson', '.jsonl']);
-  return walk(samples, ['.xml']).filter(
-    (f) => !readFileSync(f, 'utf8').startsWith('<?xml') === (kind === 'xml'),
-  );
-}
-
-/** python-evtx files carry a declaration and an <Events> root: keep only their records. */
-function body(file, kind) {
-  let t = readFileSync(file, 'utf8');
-  if (kind === 'pyxml') {
-    const a = t.indexOf('<Event ');
-    const b = t.lastIndexOf('</Events>');
-    t = a < 0 ? '' : t.slice(a, b < 0 ? undefined : b);
-  }
-  return t.endsWith('\n') || t === '' ? t : `${t}\n`;
-}
-
-async function build(kind) {
-  mkdirSync(dataDir, { recursive: true });
-  const file = path.join(dataDir, `events-${kind}.${kind === 'ndjson' ? 'ndjson' : 'xml'}`);
-  const want = targetMb * 1e6;
-  if (existsSync(file) && statSync(file).size >= want && statSync(file).size < want * 1.2) return file;
-  const parts = sources(kind)
-    .map((f) => body(f, kind))
-    .filter((t) => t.length > 0);
-  const out = createWriteStream(file);
-  let size = 0;
-  if (kind === 'pyxml') {
-    out.write('<?xml version="1.1" encoding="utf-8" standalone="yes" ?>\n\n<Events>\n');
-  }
-  while (size < want) {
-    for (const p of parts) {
-      if (!out.write(p)) await new Promise((r) => out.once('drain', r));
-      size += Buffer.byteLength(p);
-      if (size >= want) break;
-    }
-  }
-  if (kind === 'pyxml') out.write('</Events>\n');
-  await new Promise((r) => out.end(r));
-  return file;
-}
+const targetMb = Number(process.env.SPOOR_BENCH_MB ?? 500);
 
 async function one(kind, file) {
   const { readChunks } = await import('../dist/input/index.js');
@@ -106,11 +44,11 @@ if (process.argv[2] === '--one') {
 } else {
   const kinds = ['xml', 'pyxml', 'ndjson'];
   console.log(
-    `spoor read+parse, one thread, input ≈ ${targetMb} MB per format (${existsSync(logs) ? '../shared corpus' : 'fixtures'})`,
+    `spoor read+parse, one thread, input ≈ ${targetMb} MB per format (${hasShared ? '../shared corpus + fixtures' : 'fixtures'})`,
   );
   console.log('format        MB      MB/s   events/s   peak RSS   grep -c MB/s   spoor/grep');
   for (const kind of kinds) {
-    const file = await build(kind);
+    const { file } = await buildInput(kind, targetMb);
     const mb = statSync(file).size / 1e6;
     const child = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--one', kind, file], {
       encoding: 'utf8',
@@ -129,7 +67,7 @@ if (process.argv[2] === '--one') {
           .toLocaleString('en-US')
           .padStart(11)}` +
         `${`${r.rss.toFixed(0)} MB`.padStart(11)}${(mb / g.seconds).toFixed(0).padStart(14)}` +
-        `${(g.seconds / r.seconds).toFixed(2).padStart(12)}` +
+        `${`${(r.seconds / g.seconds).toFixed(1)}×`.padStart(12)}` +
         (r.warnings > 0 ? `   (${r.warnings} warnings)` : ''),
     );
   }

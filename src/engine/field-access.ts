@@ -44,6 +44,11 @@ export class FieldAccess {
     return s;
   }
 
+  /** Whether the slot's value is converted (its text is not the text of the record). */
+  isConverted(s: number): boolean {
+    return this.converts[s] !== undefined;
+  }
+
   get slotCount(): number {
     return this.froms.length;
   }
@@ -112,6 +117,13 @@ export class FieldAccess {
       this.allGen = this.gen;
     }
     return this.allRaw;
+  }
+
+  /** Every value of the event, lower-cased, joined by NUL: the text the `plain` pre-filter scans. */
+  plainText(): string {
+    // One join and one native lower-casing; NUL is not a cased letter, so each value lower-cases
+    // exactly as it would alone (final sigma included).
+    return this.allValues().join('\u0000').toLowerCase();
   }
 
   allLowValues(): string[] {

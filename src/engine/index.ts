@@ -2,6 +2,7 @@ export { EqlRunner } from './eql-runner.js';
 export type {
   ChunkJob,
   ChunkResult,
+  CompilableRule,
   EventFilter,
   EventSnapshot,
   RawHit,
@@ -10,5 +11,6 @@ export type {
 } from './messages.js';
 export { correlationMeta, loadRuleSet, type RuleMeta, type RuleSet, type RuleSetOptions } from './ruleset.js';
 export { Scanner } from './scanner.js';
+export type { RecordFormat } from './sigma-engine.js';
 export { type CompiledSigma, type CompileOptions, compileSigma } from './sigma-engine.js';
 export { type CarriedWindows, type SequenceHit, TimeOrderedMatchers } from './time-ordered.js';

@@ -2,6 +2,9 @@ import type { EqlRuleIR, StageHit } from '../eql/index.js';
 import type { FieldValue, SourceRef, Warning } from '../event/index.js';
 import type { SigmaRuleIR } from '../sigma/index.js';
 
+/** The part of a Sigma rule's IR a worker compiles; metadata stays on the main thread. */
+export type CompilableRule = Pick<SigmaRuleIR, 'id' | 'detection' | 'sources' | 'eventIds'>;
+
 /** Event-level filters applied in the workers before any rule runs. */
 export interface EventFilter {
   /** Inclusive lower bound, ms since the epoch. */
@@ -12,9 +15,15 @@ export interface EventFilter {
 
 /** Sent once to every worker (structured clone): the rules as IR, compiled there into closures. */
 export interface WorkerInit {
-  sigma: SigmaRuleIR[];
+  sigma: CompilableRule[];
   eql: EqlRuleIR[];
   filter: EventFilter;
+  /**
+   * Screen raw records for the rules' literals before parsing them (default off: on the
+   * benchmark's attack-dense corpus, parsing every record and filtering on its values is faster;
+   * see docs/performance.md).
+   */
+  rawScan?: boolean;
 }
 
 export interface ChunkJob {
@@ -54,9 +63,13 @@ export interface StageRecord {
 
 export interface ChunkResult {
   id: number;
+  /** Records read (parsed or not). */
   events: number;
   skipped: number;
+  /** Events the time filter removed (among those parsed). */
   filtered: number;
+  /** Records the raw pre-filter passed over without parsing: no rule could match them. */
+  unparsed: number;
   hits: RawHit[];
   stages: StageRecord[];
   warnings: Warning[];

@@ -1,4 +1,4 @@
-import { Worker } from 'node:worker_threads';
+import { type ResourceLimits, Worker } from 'node:worker_threads';
 
 interface Pending<R> {
   resolve(r: R): void;
@@ -21,10 +21,10 @@ export class WorkerPool<J extends { id: number }, R extends { id: number }> {
   private failure: Error | undefined;
   private readonly readyPromise: Promise<void>;
 
-  constructor(script: URL, size: number, workerData: unknown) {
+  constructor(script: URL, size: number, workerData: unknown, resourceLimits?: ResourceLimits) {
     const ready: Promise<void>[] = [];
     for (let i = 0; i < size; i++) {
-      const worker = new Worker(script, { workerData });
+      const worker = new Worker(script, { workerData, resourceLimits });
       const slot: Slot<R> = { worker, busy: 0, pending: new Map() };
       ready.push(
         new Promise<void>((resolve, reject) => {

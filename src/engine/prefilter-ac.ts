@@ -1,35 +1,67 @@
+/** Classes given to characters outside ASCII: they share a few classes by their low bits. */
+const WIDE_CLASSES = 16;
+/** Literals longer than this are matched on their last characters only (a necessary condition still). */
+export const MAX_LITERAL = 12;
+
+let lowerTable: Uint16Array | undefined;
+
+/** Each BMP code unit's lower case when that is one code unit, else the unit itself. */
+function lowerUnits(): Uint16Array {
+  if (lowerTable !== undefined) return lowerTable;
+  lowerTable = new Uint16Array(0x10000);
+  for (let u = 0; u < 0x10000; u++) {
+    lowerTable[u] = u;
+    if (u >= 0xd800 && u <= 0xdfff) continue;
+    const l = String.fromCharCode(u).toLowerCase();
+    if (l.length === 1) lowerTable[u] = l.charCodeAt(0);
+  }
+  return lowerTable;
+}
+
+const EMPTY: readonly number[] = [];
+
 /**
- * Aho–Corasick automaton over lower-cased literals, compiled to a dense DFA: the characters that
- * occur in some literal get a class number, every other character is class 0, and each state
- * has one transition per class in a flat Int32Array. A scan is one table lookup per character.
+ * Aho–Corasick automaton over lower-cased literals, compiled to a dense DFA over character
+ * classes: each ASCII character of some literal has its own class, characters outside ASCII
+ * share a few classes by their low bits, and every other character is class 0. Sharing a class
+ * can only add matches, never lose one, which is all a pre-filter needs; it keeps the table small
+ * whatever alphabets the rules use. A scan is one table lookup per character.
  */
 export class AhoCorasick {
-  private readonly classOf = new Map<number, number>();
-  /** Class of each code unit below 128 (the common case), 0 for characters in no literal. */
+  /** Class of each code unit below 128. */
   private readonly ascii = new Uint16Array(128);
+  private readonly wideBase: number;
   private readonly width: number;
-  private readonly delta: Int32Array;
-  private readonly out: number[][];
+  private readonly delta: Uint16Array | Int32Array;
+  private readonly accept: Uint8Array;
+  private readonly out: (readonly number[])[];
+  private readonly lower: Uint16Array | undefined;
 
-  constructor(literals: string[]) {
-    for (const lit of literals) {
+  /**
+   * With `fold`, text is matched case-insensitively: a character is read as its lower case
+   * (literals are lower-case already).
+   */
+  constructor(literals: string[], fold = false) {
+    let classes = 0;
+    const lits = literals.map((l) => (l.length > MAX_LITERAL ? l.slice(-MAX_LITERAL) : l));
+    for (const lit of lits) {
       for (let i = 0; i < lit.length; i++) {
         const c = lit.charCodeAt(i);
-        if (!this.classOf.has(c)) {
-          this.classOf.set(c, this.classOf.size + 1);
-          if (c < 128) this.ascii[c] = this.classOf.size;
-        }
+        if (c < 128 && this.ascii[c] === 0) this.ascii[c] = ++classes;
       }
     }
-    const width = this.classOf.size + 1;
+    this.wideBase = classes + 1;
+    const width = this.wideBase + WIDE_CLASSES;
     this.width = width;
+    this.lower = fold ? lowerUnits() : undefined;
+    if (fold) for (let c = 65; c <= 90; c++) this.ascii[c] = this.ascii[c + 32]!;
     // Trie with sparse children first.
     const children: Map<number, number>[] = [new Map()];
     const out: number[][] = [[]];
-    literals.forEach((lit, id) => {
+    lits.forEach((lit, id) => {
       let s = 0;
       for (let i = 0; i < lit.length; i++) {
-        const k = this.classOf.get(lit.charCodeAt(i))!;
+        const k = this.classOf(lit.charCodeAt(i));
         let n = children[s]!.get(k);
         if (n === undefined) {
           n = children.length;
@@ -41,42 +73,58 @@ export class AhoCorasick {
       }
       out[s]!.push(id);
     });
-    const delta = new Int32Array(children.length * width);
-    const fail = new Int32Array(children.length);
+    // next[s·width + k] is the state after reading class k in state s: every transition a state
+    // lacks is its failure state's. Stored in 16 bits whenever the automaton is small enough.
+    const states = children.length;
+    const next: Uint16Array | Int32Array =
+      states <= 0xffff ? new Uint16Array(states * width) : new Int32Array(states * width);
+    const fail = new Int32Array(states);
     const queue: number[] = [];
     for (const [k, n] of children[0]!) {
-      delta[k] = n;
+      next[k] = n;
       queue.push(n);
     }
     for (let qi = 0; qi < queue.length; qi++) {
       const s = queue[qi]!;
       const f = fail[s]!;
-      for (let k = 0; k < width; k++) {
-        const n = children[s]!.get(k);
-        if (n === undefined) delta[s * width + k] = delta[f * width + k]!;
-        else {
-          delta[s * width + k] = n;
-          fail[n] = delta[f * width + k]!;
-          const inherited = out[fail[n]!]!;
-          if (inherited.length) out[n] = [...out[n]!, ...inherited];
-          queue.push(n);
-        }
+      next.copyWithin(s * width, f * width, f * width + width);
+      for (const [k, n] of children[s]!) {
+        next[s * width + k] = n;
+        fail[n] = next[f * width + k]!;
+        const inherited = out[fail[n]!]!;
+        if (inherited.length) out[n] = [...out[n]!, ...inherited];
+        queue.push(n);
       }
     }
-    this.delta = delta;
-    this.out = out;
+    const accept = new Uint8Array(states);
+    for (let st = 0; st < states; st++) if (out[st]!.length > 0) accept[st] = 1;
+    this.delta = next;
+    this.accept = accept;
+    this.out = out.map((o) => (o.length === 0 ? EMPTY : o));
+  }
+
+  private classOf(c: number): number {
+    if (c < 128) return this.ascii[c]!;
+    return this.wideBase + (c & (WIDE_CLASSES - 1));
   }
 
   /** Calls `found(id)` for each literal occurrence in `text` (an id may be reported more than once). */
   scan(text: string, found: (id: number) => void): void {
-    const { delta, width, out, ascii, classOf } = this;
+    const { delta, accept, out, ascii, wideBase, lower, width } = this;
     let s = 0;
     for (let i = 0; i < text.length; i++) {
-      const c = text.charCodeAt(i);
-      const k = c < 128 ? ascii[c]! : (classOf.get(c) ?? 0);
+      let c = text.charCodeAt(i);
+      let k: number;
+      if (c < 128) k = ascii[c]!;
+      else {
+        if (lower !== undefined) c = lower[c]!;
+        k = c < 128 ? ascii[c]! : wideBase + (c & (WIDE_CLASSES - 1));
+      }
       s = delta[s * width + k]!;
-      const o = out[s]!;
-      if (o.length) for (let j = 0; j < o.length; j++) found(o[j]!);
+      if (accept[s] === 1) {
+        const o = out[s]!;
+        for (let j = 0; j < o.length; j++) found(o[j]!);
+      }
     }
   }
 }

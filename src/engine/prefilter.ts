@@ -1,4 +1,5 @@
-import type { ConditionIR, FieldItem, SelectionIR, SigmaRuleIR, ValueTest } from '../sigma/index.js';
+import type { ConditionIR, FieldItem, SelectionIR, ValueTest } from '../sigma/index.js';
+import type { CompilableRule } from './messages.js';
 
 /** Slot number that stands for "any field" (keyword searches). */
 export const ANY_FIELD = -1;
@@ -42,8 +43,13 @@ function best(parts: Requirement[]): Requirement {
   return pick;
 }
 
+/** Long enough to be selective: two characters, or one outside ASCII (emoji, lookalike letters). */
+export function usefulLiteral(lit: string): boolean {
+  return lit.length >= 2 || (lit.length === 1 && lit.charCodeAt(0) >= 128);
+}
+
 function testLit(t: ValueTest): string | undefined {
-  if (t.t === 'str' || t.t === 're') return t.lit && t.lit.length >= 2 ? t.lit : undefined;
+  if (t.t === 'str' || t.t === 're') return t.lit && usefulLiteral(t.lit) ? t.lit : undefined;
   return undefined;
 }
 
@@ -67,7 +73,7 @@ function selReq(s: SelectionIR, slotOf: (field: string) => number): Requirement 
 }
 
 /** The literal requirement of a rule's detection on one source. */
-export function ruleRequirement(rule: SigmaRuleIR, slotOf: (field: string) => number): Requirement {
+export function ruleRequirement(rule: CompilableRule, slotOf: (field: string) => number): Requirement {
   const sels = rule.detection.selections.map((s) => selReq(s, slotOf));
   const walk = (c: ConditionIR): Requirement => {
     switch (c.t) {

@@ -1,7 +1,8 @@
 import type { FieldValue } from '../event/index.js';
 import type { SourceSpec } from '../mapping/index.js';
-import type { ConditionIR, FieldItem, SigmaRuleIR, ValueTest } from '../sigma/index.js';
+import type { ConditionIR, FieldItem, ValueTest } from '../sigma/index.js';
 import type { FieldAccess } from './field-access.js';
+import type { CompilableRule } from './messages.js';
 import { cidrMatcher, compareNum, parseDate, parseNum, timePart } from './sigma-values.js';
 
 export type Pred = (fa: FieldAccess) => boolean;
@@ -200,7 +201,7 @@ function condPred(c: ConditionIR, sels: Pred[]): Pred {
 }
 
 /** The whole rule on one source: extra source conditions AND the detection condition. */
-export function compileVariant(rule: SigmaRuleIR, spec: SourceSpec, fa: FieldAccess): Pred {
+export function compileVariant(rule: CompilableRule, spec: SourceSpec, fa: FieldAccess): Pred {
   const resolve = slotResolver(fa, spec);
   const sels = rule.detection.selections.map((s) =>
     or(s.maps.map((m) => and(m.map((it) => itemPred(it, resolve))))),

@@ -1,21 +1,17 @@
 import { parentPort, workerData } from 'node:worker_threads';
+import { dict } from '../common/index.js';
 import type { Event, FieldValue, SourceRef, Warning } from '../event/index.js';
-import { parseChunk } from '../event/index.js';
+import { parseChunk, type Screen } from '../event/index.js';
 import { EqlRunner } from './eql-runner.js';
 import type { ChunkJob, ChunkResult, EventSnapshot, RawHit, StageRecord, WorkerInit } from './messages.js';
 import { compileSigma } from './sigma-engine.js';
 
 function snapshot(ev: Event, src: SourceRef): EventSnapshot {
-  // Own data properties only (no prototype setter), so a field named __proto__ stays a field.
-  const fields: Record<string, FieldValue> = {};
-  for (const k of Object.keys(ev.fields)) {
-    Object.defineProperty(fields, k, {
-      value: ev.fields[k],
-      enumerable: true,
-      writable: true,
-      configurable: true,
-    });
-  }
+  // A null-prototype copy: a field named __proto__ is an ordinary key here, and the structured
+  // clone to the main thread creates it as an own property there too.
+  const fields = dict<FieldValue>();
+  const from = ev.fields;
+  for (const k in from) fields[k] = from[k]!;
   return {
     timestamp: ev.timestamp,
     computer: ev.computer,
@@ -34,13 +30,23 @@ function start(port: NonNullable<typeof parentPort>): void {
   let sigma: ReturnType<typeof compileSigma>;
   let eql: EqlRunner;
   try {
-    sigma = compileSigma(init.sigma);
+    sigma = compileSigma(init.sigma, { rawScan: init.rawScan === true });
     eql = new EqlRunner(init.eql);
   } catch (err) {
     port.postMessage({ error: err instanceof Error ? err.message : String(err) });
     return;
   }
   port.postMessage({ ready: true });
+  // With rawScan, records no Sigma rule can match are not parsed (unless EQL rules read every
+  // event); otherwise every record is parsed and the pre-filter runs over its values.
+  const screen: Screen | undefined = !init.rawScan
+    ? undefined
+    : eql.empty
+      ? (raw, format) => sigma.screen(raw, format)
+      : (raw, format) => {
+          sigma.screen(raw, format);
+          return true;
+        };
 
   port.on('message', (job: ChunkJob) => {
     const hits: RawHit[] = [];
@@ -77,15 +83,18 @@ function start(port: NonNullable<typeof parentPort>): void {
         current = ev;
         currentSrc = src;
         snap = undefined;
-        sigma.match(ev, onSigma);
+        if (screen) sigma.matchScreened(ev, onSigma);
+        else sigma.match(ev, onSigma);
         if (!eql.empty) eql.run(ev, onEql, onStages);
       },
       (w) => warnings.push(w),
+      screen ? { screen } : {},
     );
     const result: ChunkResult = {
       id: job.id,
       events: stats.records,
       skipped: stats.skipped,
+      unparsed: stats.unparsed,
       filtered,
       hits,
       stages,

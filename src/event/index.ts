@@ -2,5 +2,5 @@ export { FieldBuilder } from './builder.js';
 export { createEvent, FlatEvent } from './event.js';
 export { ECS_SYSTEM, resolveNames } from './names.js';
 export { isoMicros, normSystemTime, normValue, type ParsedTime, parseTime } from './normalize.js';
-export { type OnEvent, type OnWarning, type ParseOptions, parseChunk } from './parse-chunk.js';
+export { type OnEvent, type OnWarning, type ParseOptions, parseChunk, type Screen } from './parse-chunk.js';
 export type { ChunkLike, Event, FieldValue, ParseStats, SourceRef, Warning } from './types.js';

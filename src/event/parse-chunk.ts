@@ -9,9 +9,17 @@ const builder = new FieldBuilder();
 export type OnEvent = (ev: Event, src: SourceRef) => void;
 export type OnWarning = (w: Warning) => void;
 
-/** Options for tests and benchmarks: force the reference XML reading for every record. */
+/**
+ * Looks at a record's raw text before it is parsed: false means the record is not wanted (no rule
+ * can match it) and is counted without being parsed. XML records are given from `<Event` to the
+ * end of `</Event>`, NDJSON records as their line.
+ */
+export type Screen = (raw: string, format: 'xml' | 'ndjson') => boolean;
+
 export interface ParseOptions {
+  /** For tests and benchmarks: force the reference XML reading for every record. */
   xmlReader?: 'scanner' | 'reference';
+  screen?: Screen;
 }
 
 /**
@@ -29,8 +37,8 @@ export function parseChunk(
   const d = chunk.data;
   const s = Buffer.from(d.buffer, d.byteOffset, d.byteLength).toString('utf8');
   return chunk.format === 'xml'
-    ? parseXml(s, chunk, file, onEvent, onWarning, opts?.xmlReader === 'reference')
-    : parseNdjson(s, chunk, file, onEvent, onWarning);
+    ? parseXml(s, chunk, file, onEvent, onWarning, opts?.xmlReader === 'reference', opts?.screen)
+    : parseNdjson(s, chunk, file, onEvent, onWarning, opts?.screen);
 }
 
 /** UTF-8 length of s[from, to). */
@@ -107,8 +115,9 @@ function parseXml(
   onEvent: OnEvent,
   onWarning: OnWarning,
   referenceOnly: boolean,
+  screen: Screen | undefined,
 ): ParseStats {
-  const stats: ParseStats = { records: 0, skipped: 0 };
+  const stats: ParseStats = { records: 0, skipped: 0, unparsed: 0 };
   const ascii = s.length === chunk.data.length;
   let bIdx = 0;
   let bOff = chunk.offset;
@@ -137,6 +146,19 @@ function parseXml(
       stats.skipped++;
     }
     if (st < 0) break;
+    if (screen !== undefined) {
+      // A whole record (no other <Event> start before its end) that no rule wants is only counted.
+      const close = s.indexOf('</Event>', st);
+      if (close > 0) {
+        const next = eventStart(s, st + 6);
+        if ((next < 0 || next > close) && !screen(s.slice(st, close + 8), 'xml')) {
+          stats.records++;
+          stats.unparsed++;
+          pos = close + 8;
+          continue;
+        }
+      }
+    }
     let end = referenceOnly ? -1 : scanRecord(s, st, n, builder);
     let ok = end > 0;
     let reason = '';
@@ -186,14 +208,22 @@ function isBlank(s: string): boolean {
   return true;
 }
 
+/** `{` … `}` (a CR before the line end allowed): a line that may be screened without parsing. */
+function looksLikeObject(t: string): boolean {
+  let e = t.length - 1;
+  if (t.charCodeAt(e) === 13) e--;
+  return t.charCodeAt(0) === 123 && e > 0 && t.charCodeAt(e) === 125;
+}
+
 function parseNdjson(
   s: string,
   chunk: ChunkLike,
   file: string,
   onEvent: OnEvent,
   onWarning: OnWarning,
+  screen: Screen | undefined,
 ): ParseStats {
-  const stats: ParseStats = { records: 0, skipped: 0 };
+  const stats: ParseStats = { records: 0, skipped: 0, unparsed: 0 };
   let pos = 0;
   let line = chunk.line;
   const n = s.length;
@@ -201,7 +231,10 @@ function parseNdjson(
     let nl = s.indexOf('\n', pos);
     if (nl < 0) nl = n;
     const text = s.slice(pos, nl);
-    if (text.charCodeAt(0) === 123 /* { */ || !isBlank(text)) {
+    if (screen !== undefined && looksLikeObject(text) && !screen(text, 'ndjson')) {
+      stats.records++;
+      stats.unparsed++;
+    } else if (text.charCodeAt(0) === 123 /* { */ || !isBlank(text)) {
       let parsed: unknown;
       let error = '';
       try {

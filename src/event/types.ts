@@ -47,8 +47,10 @@ export interface ChunkLike {
   line: number;
 }
 
-/** What one call to parseChunk did: records turned into events, records skipped with a warning. */
+/** What one call to parseChunk did: records read, records skipped with a warning, records not parsed. */
 export interface ParseStats {
   records: number;
   skipped: number;
+  /** Records counted in `records` that a screen turned away before parsing (see ParseOptions). */
+  unparsed: number;
 }

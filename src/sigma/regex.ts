@@ -116,5 +116,6 @@ export function necessaryLiteral(source: string): string | undefined {
   flush();
   let best = '';
   for (const r of runs) if (r.length > best.length) best = r;
-  return best.length >= 2 ? best.toLowerCase() : undefined;
+  // Even one character is a cheap guard before a regular expression runs.
+  return best.length >= 1 ? best.toLowerCase() : undefined;
 }

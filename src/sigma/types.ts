@@ -105,6 +105,8 @@ export interface LoadOptions {
   expand?: Record<string, string[]>;
   /** Match on detection alone, without logsource preconditions. */
   ignoreLogsource?: boolean;
+  /** Use the IR cache (default true; `SPOOR_RULE_CACHE=off` also turns it off). */
+  cache?: boolean;
 }
 
 export interface LoadResult {

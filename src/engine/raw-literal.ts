@@ -1,0 +1,99 @@
+/**
+ * How a required literal (lower-cased text a field value must contain) shows in the bytes of a
+ * record before it is parsed. The pre-filter may only ever be conservative: when the literal is
+ * in the parsed value, the form chosen here must be in the raw record (compared with ASCII case
+ * folded). So the literal is cut at every character whose raw spelling can vary, and the longest
+ * piece is kept:
+ * - `plain`: the event's values, lower-cased and joined (no encoding at all);
+ * - `xml`: entities may stand for `& < > " '` (numeric references are refused per record), and a
+ *   space in an attribute may have been a tab or line break;
+ * - `json`: `\` and `"` are always escaped, `/` may be, control characters are (`\u` escapes are
+ *   refused per record).
+ * Both raw forms are scanned with case folded (see prefilter-ac.ts) and account for the view's
+ * value normalisation: hexadecimal values lose zero padding after `0x`, GUIDs gain braces,
+ * FILETIMEs are rewritten, so literals that could only occur inside such values are cut at `x`,
+ * `{`, `}`, `t`, `z` or a space; records with JSON numbers JavaScript spells differently are read
+ * in full.
+ */
+import { usefulLiteral } from './prefilter.js';
+
+export type RawForm = 'plain' | 'xml' | 'json';
+
+const HEX_LIKE = /^[0-9a-fx]+$/;
+const GUID_LIKE = /^[0-9a-f{}-]+$/;
+const TIME_LIKE = /^[0-9:.tz -]+$/;
+
+/** Lower-case sigma has two forms chosen by context; the raw scan cannot tell them apart. */
+function isSigma(c: number): boolean {
+  return c === 0x3c3 || c === 0x3c2;
+}
+
+function isCut(c: number, form: RawForm): boolean {
+  if (form === 'plain') return c === 0;
+  if (c < 32 || c === 127 || isSigma(c)) return true;
+  // & < > " ' may be entities; a space may be a normalised tab or line break in an attribute.
+  if (form === 'xml') return c === 38 || c === 60 || c === 62 || c === 34 || c === 39 || c === 32;
+  return c === 47; // '/' may be written '\/'
+}
+
+/** The longest piece of `lit` usable in a scan of the given form, or undefined (too short to help). */
+export function rawLiteral(lit: string, form: RawForm): string | undefined {
+  let extra = '';
+  if (form !== 'plain') {
+    // Values the view rewrites: FILETIMEs (separator, fraction digits, zone), hexadecimal zero
+    // padding after 0x, GUID braces. A literal that could lie inside one is cut where they differ.
+    if (TIME_LIKE.test(lit)) extra = 'tz ';
+    else if (HEX_LIKE.test(lit)) extra = 'x';
+    else if (GUID_LIKE.test(lit)) extra = '{}';
+  }
+  let best = '';
+  let start = 0;
+  for (let i = 0; i <= lit.length; i++) {
+    const c = i < lit.length ? lit.charCodeAt(i) : -1;
+    if (c === -1 || isCut(c, form) || (extra !== '' && extra.includes(lit.charAt(i)))) {
+      if (i - start > best.length) best = lit.slice(start, i);
+      start = i + 1;
+    }
+  }
+  if (!usefulLiteral(best)) return undefined;
+  if (form === 'json') return best.replace(/\\/g, '\\\\').replace(/"/g, '\\"');
+  return best;
+}
+
+/**
+ * A JSON number with a fraction or an exponent as a value: the view holds JavaScript's spelling of
+ * it (`1e3` reads `1000`), not the record's. Also matches such text inside strings now and then,
+ * which only costs the pre-filter for that record.
+ */
+const ODD_NUMBER = /(?:":|[[,])[ \t]*-?[0-9]+[.eE]/;
+
+/** Dotless capital I and the Kelvin sign lower-case to ASCII letters: a raw scan cannot see them. */
+function hasAsciiLowering(s: string): boolean {
+  return s.indexOf('\u0130') >= 0 || s.indexOf('\u212a') >= 0;
+}
+
+/** Whether some `\u` escape occurs (a `u` after an odd run of backslashes). */
+function hasUnicodeEscape(s: string): boolean {
+  let i = s.indexOf('\\u');
+  while (i >= 0) {
+    let run = 1;
+    while (i - run >= 0 && s.charCodeAt(i - run) === 92) run++;
+    if (run % 2 === 1) return true;
+    i = s.indexOf('\\u', i + 2);
+  }
+  return false;
+}
+
+/**
+ * Whether a raw record can be scanned for literals of its form at all: XML with numeric character
+ * references, CDATA, comments or processing instructions (text the parser joins or decodes), JSON
+ * with `\u` escapes, and either with characters that lower-case to ASCII are read in full instead.
+ */
+export function scannable(raw: string, form: RawForm): boolean {
+  if (form === 'xml') {
+    if (raw.indexOf('&#') >= 0 || raw.indexOf('<!') >= 0 || raw.indexOf('<?') >= 0) return false;
+  } else if (form === 'json') {
+    if (hasUnicodeEscape(raw) || ODD_NUMBER.test(raw)) return false;
+  }
+  return !hasAsciiLowering(raw);
+}

@@ -1,0 +1,176 @@
+import { randomBytes } from 'node:crypto';
+import {
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { homedir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { deserialize, serialize } from 'node:v8';
+import { Xxh64, xxh64 } from '@node-rs/xxhash';
+import type { LoadOptions, LoadResult } from './types.js';
+
+/**
+ * The rule IR cache. Parsing SigmaHQ's YAML is most of the time a hunt spends before its first
+ * event, and the IR it yields only changes when the rule files, the load options or spoor's own
+ * loading code change. So the IR is stored under a key that hashes (xxh64) all three, in
+ * `$XDG_CACHE_HOME/spoor` (or `~/.cache/spoor`); `SPOOR_RULE_CACHE=off` turns it off and
+ * `SPOOR_CACHE_DIR` moves it.
+ *
+ * An entry is written to a unique temporary name and renamed into place, so concurrent writers
+ * never leave a half-written entry and readers see either nothing or a whole one. Each entry
+ * starts with a magic word and the xxh64 of its payload; anything that does not check out is
+ * ignored (and the rules are parsed again), never trusted.
+ */
+
+const MAGIC = 'spoor-ir-1\n';
+const HASH_HEX = 16;
+/** Entries kept; older ones are removed when a new one is written. */
+const KEEP = 24;
+
+/** The cache directory, or undefined when the cache is turned off. */
+export function cacheDir(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const flag = (env.SPOOR_RULE_CACHE ?? '').toLowerCase();
+  if (flag === 'off' || flag === '0' || flag === 'false' || flag === 'no') return undefined;
+  if (env.SPOOR_CACHE_DIR) return env.SPOOR_CACHE_DIR;
+  const base = env.XDG_CACHE_HOME && path.isAbsolute(env.XDG_CACHE_HOME) ? env.XDG_CACHE_HOME : undefined;
+  if (base) return path.join(base, 'spoor');
+  const home = homedir();
+  return home ? path.join(home, '.cache', 'spoor') : undefined;
+}
+
+let codeHash: string | undefined;
+
+/**
+ * A hash of the code that turns rule files into IR (this folder, the logsource/field mapping and
+ * the correlation parser): a new spoor build never reads an entry an older build wrote.
+ */
+function loaderCodeHash(): string {
+  if (codeHash !== undefined) return codeHash;
+  const h = new Xxh64();
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  for (const dir of [here, path.join(here, '../mapping'), path.join(here, '../correlation')]) {
+    let names: string[] = [];
+    try {
+      names = readdirSync(dir).sort();
+    } catch {
+      names = [];
+    }
+    for (const n of names) {
+      if (!/\.(js|ts)$/.test(n)) continue;
+      h.update(n);
+      h.update(readFileSync(path.join(dir, n)));
+    }
+  }
+  codeHash = h.digest().toString(16);
+  return codeHash;
+}
+
+/** The cache key of one load: the files (names and contents), the options and the loader's code. */
+export function cacheKey(files: string[], texts: string[], opts: LoadOptions): string {
+  const h = new Xxh64();
+  h.update(MAGIC);
+  h.update(loaderCodeHash());
+  h.update(
+    JSON.stringify({
+      expand: opts.expand ?? null,
+      ignoreLogsource: opts.ignoreLogsource === true,
+      n: files.length,
+    }),
+  );
+  for (let i = 0; i < files.length; i++) {
+    h.update(`\u0000${files[i]}\u0000${texts[i]!.length}\u0000`);
+    h.update(texts[i]!);
+  }
+  return h.digest().toString(16).padStart(HASH_HEX, '0');
+}
+
+function entryPath(dir: string, key: string): string {
+  return path.join(dir, `ir-${key}.bin`);
+}
+
+/** The cached result for `key`, or undefined (absent, unreadable, corrupt or from another build). */
+export function readCached(dir: string, key: string): LoadResult | undefined {
+  let buf: Buffer;
+  try {
+    buf = readFileSync(entryPath(dir, key));
+  } catch {
+    return undefined;
+  }
+  const head = MAGIC.length + HASH_HEX;
+  if (buf.length <= head || buf.toString('latin1', 0, MAGIC.length) !== MAGIC) return undefined;
+  const payload = buf.subarray(head);
+  const want = buf.toString('latin1', MAGIC.length, head);
+  if (xxh64(payload).toString(16).padStart(HASH_HEX, '0') !== want) return undefined;
+  try {
+    const value = deserialize(payload) as unknown;
+    if (!isLoadResult(value)) return undefined;
+    return value;
+  } catch {
+    return undefined;
+  }
+}
+
+function isLoadResult(v: unknown): v is LoadResult {
+  if (v === null || typeof v !== 'object') return false;
+  const r = v as Partial<LoadResult>;
+  return (
+    Array.isArray(r.rules) &&
+    Array.isArray(r.problems) &&
+    Array.isArray(r.correlations) &&
+    typeof r.files === 'number'
+  );
+}
+
+/** Stores a result; failures (read-only home, full disk) are silent: the cache is only a shortcut. */
+export function writeCached(dir: string, key: string, result: LoadResult): void {
+  let tmp: string | undefined;
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const payload = serialize(result);
+    const head = Buffer.from(`${MAGIC}${xxh64(payload).toString(16).padStart(HASH_HEX, '0')}`, 'latin1');
+    tmp = path.join(dir, `.ir-${key}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+    writeFileSync(tmp, Buffer.concat([head, payload]), { mode: 0o600 });
+    renameSync(tmp, entryPath(dir, key));
+    tmp = undefined;
+    prune(dir);
+  } catch {
+    if (tmp !== undefined) {
+      try {
+        unlinkSync(tmp);
+      } catch {
+        // already gone
+      }
+    }
+  }
+}
+
+/** Keeps the newest entries; also clears temporary files a killed writer left behind an hour ago. */
+function prune(dir: string): void {
+  const entries: { file: string; mtime: number }[] = [];
+  const now = Date.now();
+  for (const n of readdirSync(dir)) {
+    const file = path.join(dir, n);
+    try {
+      const st = statSync(file);
+      if (n.startsWith('ir-') && n.endsWith('.bin')) entries.push({ file, mtime: st.mtimeMs });
+      else if (n.startsWith('.ir-') && n.endsWith('.tmp') && now - st.mtimeMs > 3_600_000) unlinkSync(file);
+    } catch {
+      // removed by another process meanwhile
+    }
+  }
+  if (entries.length <= KEEP) return;
+  entries.sort((a, b) => b.mtime - a.mtime);
+  for (const e of entries.slice(KEEP)) {
+    try {
+      unlinkSync(e.file);
+    } catch {
+      // removed by another process meanwhile
+    }
+  }
+}

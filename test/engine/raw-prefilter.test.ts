@@ -1,0 +1,258 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { compileSigma } from '../../src/engine/index.js';
+import { AhoCorasick, MAX_LITERAL } from '../../src/engine/prefilter-ac.js';
+import { jsonKey, xmlKey } from '../../src/engine/raw-key.js';
+import { rawLiteral, scannable } from '../../src/engine/raw-literal.js';
+import { parseChunk } from '../../src/event/index.js';
+import { loadSigma, type SigmaRuleIR } from '../../src/sigma/index.js';
+
+const dir = mkdtempSync(path.join(tmpdir(), 'spoor-raw-'));
+let n = 0;
+
+async function rules(...docs: string[]): Promise<SigmaRuleIR[]> {
+  const file = path.join(dir, `r${n++}.yml`);
+  writeFileSync(file, docs.join('\n---\n'));
+  const r = await loadSigma([file], { cache: false });
+  expect(r.problems).toEqual([]);
+  return r.rules;
+}
+
+function rule(id: number, detection: string): string {
+  return `title: r${id}\nid: 00000000-0000-0000-0000-00000000000${id}\nlogsource:\n    product: windows\n    category: process_creation\ndetection:\n${detection}\n`;
+}
+
+const SYSMON = 'Microsoft-Windows-Sysmon/Operational';
+
+/** A Sysmon process creation record in wevtutil XML; `data` is raw XML for the EventData body. */
+function xmlRecord(data: string, id = 1): string {
+  return (
+    `<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System>` +
+    `<Provider Name='Microsoft-Windows-Sysmon' Guid='{5770385F-C22A-43E0-BF4C-06F5698FFBD9}'/>` +
+    `<EventID>${id}</EventID><Version>5</Version><TimeCreated SystemTime='2020-01-02T03:04:05.123456700Z'/>` +
+    `<EventRecordID>7</EventRecordID><Channel>${SYSMON}</Channel><Computer>pc1</Computer></System>` +
+    `<EventData>${data}</EventData></Event>\n`
+  );
+}
+
+/** The same in evtx_dump JSON; `data` is the raw JSON text of the EventData object's members. */
+function jsonRecord(data: string, id = '1'): string {
+  return (
+    `{"Event":{"#attributes":{"xmlns":"http://schemas.microsoft.com/win/2004/08/events/event"},"System":{` +
+    `"Provider":{"#attributes":{"Name":"Microsoft-Windows-Sysmon"}},"EventID":${id},"Version":5,` +
+    `"TimeCreated":{"#attributes":{"SystemTime":"2020-01-02T03:04:05.123456Z"}},"EventRecordID":7,` +
+    `"Channel":"${SYSMON}","Computer":"pc1"},"EventData":{${data}}}}\n`
+  );
+}
+
+interface Outcome {
+  hits: number[];
+  unparsed: number;
+}
+
+/** Hunts the text through the raw screen, as a worker does. */
+function screened(rs: SigmaRuleIR[], text: string, format: 'xml' | 'ndjson'): Outcome {
+  const engine = compileSigma(rs, { rawScan: true });
+  const hits: number[] = [];
+  const st = parseChunk(
+    { format, data: Buffer.from(text), offset: 0, line: 1 },
+    'test',
+    (ev) => engine.matchScreened(ev, (r) => hits.push(r)),
+    (w) => {
+      throw new Error(w.message);
+    },
+    { screen: (raw, f) => engine.screen(raw, f) },
+  );
+  return { hits, unparsed: st.unparsed };
+}
+
+describe('raw literal forms', () => {
+  it('cuts where the raw spelling can differ and escapes what JSON always escapes', () => {
+    expect(rawLiteral('\\mimikatz.exe', 'plain')).toBe('\\mimikatz.exe');
+    expect(rawLiteral('\\mimikatz.exe', 'json')).toBe('\\\\mimikatz.exe');
+    expect(rawLiteral('a "quoted" value', 'json')).toBe('a \\"quoted\\" value');
+    expect(rawLiteral('-enc /c', 'json')).toBe('-enc ');
+    expect(rawLiteral('a&bcdef<g', 'xml')).toBe('bcdef');
+    expect(rawLiteral("it's here", 'xml')).toBe('here');
+    expect(rawLiteral('0x3e7', 'json')).toBe('3e7');
+    expect(rawLiteral('{8a9c-11d0}', 'xml')).toBe('8a9c-11d0');
+    expect(rawLiteral('2020-01-02t03:04', 'json')).toBe('2020-01-02');
+    expect(rawLiteral(':3389', 'json')).toBe(':3389');
+    expect(rawLiteral('а', 'json')).toBe('а');
+    expect(rawLiteral('a', 'json')).toBeUndefined();
+    expect(rawLiteral('&<', 'xml')).toBeUndefined();
+  });
+
+  it('refuses to scan records whose text the parser rewrites', () => {
+    expect(scannable(xmlRecord("<Data Name='Image'>x</Data>"), 'xml')).toBe(true);
+    expect(scannable(xmlRecord("<Data Name='Image'>&#109;</Data>"), 'xml')).toBe(false);
+    expect(scannable(xmlRecord("<Data Name='Image'><![CDATA[x]]></Data>"), 'xml')).toBe(false);
+    expect(scannable(xmlRecord("<Data Name='Image'>a<!-- b -->c</Data>"), 'xml')).toBe(false);
+    expect(scannable(jsonRecord('"Image":"C:\\\\users\\\\x"'), 'json')).toBe(true);
+    expect(scannable(jsonRecord('"Image":"\\u006d"'), 'json')).toBe(false);
+    expect(scannable(jsonRecord('"Image":"\\\\\\u006d"'), 'json')).toBe(false);
+    expect(scannable(jsonRecord('"N":1e1'), 'json')).toBe(false);
+    expect(scannable(jsonRecord('"N":[1,2.5]'), 'json')).toBe(false);
+    expect(scannable(jsonRecord('"Image":"MIMI\u212aATZ"'), 'json')).toBe(false);
+    expect(scannable(jsonRecord('"Image":"\u0130"'), 'json')).toBe(false);
+  });
+});
+
+describe('raw channel and event id', () => {
+  it('reads them from the System block of XML and evtx_dump JSON', () => {
+    expect(xmlKey(xmlRecord(''))).toEqual({ channel: SYSMON, eventId: '1' });
+    expect(jsonKey(jsonRecord('', '1').trim())).toEqual({ channel: SYSMON, eventId: '1' });
+    const q = jsonRecord('', '{"#attributes":{"Qualifiers":16384},"#text":7045}').trim();
+    expect(jsonKey(q)).toEqual({ channel: SYSMON, eventId: '7045' });
+    const qx = xmlRecord('').replace('<EventID>1</EventID>', "<EventID Qualifiers='16384'>7045</EventID>");
+    expect(xmlKey(qx)).toEqual({ channel: SYSMON, eventId: '7045' });
+  });
+
+  it('gives up on anything it cannot place with certainty', () => {
+    const twice = xmlRecord('').replace('<Computer>', '<Channel>Security</Channel><Computer>');
+    expect(xmlKey(twice)).toBeUndefined();
+    const nested = xmlRecord('').replace(
+      `<Channel>${SYSMON}</Channel>`,
+      `<X><Channel>${SYSMON}</Channel></X>`,
+    );
+    expect(xmlKey(nested)).toBeUndefined();
+    const prefixed = xmlRecord('').replace(/<(\/?)Channel>/g, '<$1e:Channel>');
+    expect(xmlKey(prefixed)).toBeUndefined();
+    expect(xmlKey(xmlRecord('').replace('<EventID>1</EventID>', '<EventID> 1</EventID>'))).toBeUndefined();
+    // A Channel leaf in the data (the 104 event has one) is not the System channel.
+    expect(jsonKey(jsonRecord('"Channel":"Security"').trim())).toEqual({ channel: SYSMON, eventId: '1' });
+    expect(jsonKey(jsonRecord('', '01').trim())).toBeUndefined();
+    expect(jsonKey(jsonRecord('').trim().replace('"Channel":"', '"Channel":"a\\/'))).toBeUndefined();
+    expect(jsonKey(`{"Channel":"${SYSMON}","EventID":1}`)).toBeUndefined();
+  });
+});
+
+describe('Aho–Corasick with folding', () => {
+  it('matches literals whatever the case of the text, in and outside ASCII', () => {
+    const ac = new AhoCorasick(['mimikatz', 'атака', 'zz'], true);
+    const found = (t: string): number[] => {
+      const out: number[] = [];
+      ac.scan(t, (id) => out.push(id));
+      return out;
+    };
+    expect(found('C:\\MimiKatz.exe')).toEqual([0]);
+    expect(found('MIMI\u212aATZ')).toEqual([0]);
+    expect(found('АТАКА')).toEqual([1]);
+    expect(found('zzz')).toEqual([2, 2]);
+    expect(found('nothing here')).toEqual([]);
+  });
+
+  it('matches a long literal on its last characters (a necessary condition still)', () => {
+    const long = 'abcdefghijklmnopqrstuvwxyz';
+    const ac = new AhoCorasick([long]);
+    let hits = 0;
+    ac.scan(long.slice(-MAX_LITERAL), () => hits++);
+    expect(hits).toBe(1);
+  });
+});
+
+describe('screening raw records before parsing', () => {
+  const mimi = rule(1, "    sel:\n        Image|endswith: '\\mimikatz.exe'\n    condition: sel");
+
+  it('passes over records no rule can match, in both formats', async () => {
+    const rs = await rules(mimi);
+    const xml = screened(rs, xmlRecord("<Data Name='Image'>C:\\Windows\\notepad.exe</Data>"), 'xml');
+    expect(xml).toEqual({ hits: [], unparsed: 1 });
+    const json = screened(rs, jsonRecord('"Image":"C:\\\\Windows\\\\notepad.exe"'), 'ndjson');
+    expect(json).toEqual({ hits: [], unparsed: 1 });
+    // Another channel: no rule at all.
+    const other = xmlRecord("<Data Name='Image'>C:\\x\\mimikatz.exe</Data>").replace(SYSMON, 'Application');
+    expect(screened(rs, other, 'xml')).toEqual({ hits: [], unparsed: 1 });
+  });
+
+  it('never loses a match hidden by case, entities, CDATA, comments or escapes', async () => {
+    const rs = await rules(mimi);
+    const xmlValues = [
+      'C:\\Tools\\mimikatz.exe',
+      'C:\\TOOLS\\MIMIKATZ.EXE',
+      'C:\\Tools\\&#109;imikatz.exe',
+      'C:\\Tools\\&#x6D;imikatz.exe',
+      'C:\\Tools\\mimi<![CDATA[katz]]>.exe',
+      'C:\\Tools\\mimi<!-- split -->katz.exe',
+      'C:\\Tools\\MIMI\u212aATZ.EXE',
+    ];
+    for (const v of xmlValues) {
+      expect(screened(rs, xmlRecord(`<Data Name='Image'>${v}</Data>`), 'xml').hits, v).toEqual([0]);
+    }
+    const jsonValues = [
+      'C:\\\\Tools\\\\mimikatz.exe',
+      'C:\\\\TOOLS\\\\MIMIKATZ.EXE',
+      'C:\\\\Tools\\\\\\u006dimikatz.exe',
+      'C:\\u005cTools\\u005cmimikatz.exe',
+      'C:\\\\Tools\\\\MIMI\u212aATZ.EXE',
+    ];
+    for (const v of jsonValues) {
+      expect(screened(rs, jsonRecord(`"Image":"${v}"`), 'ndjson').hits, v).toEqual([0]);
+    }
+  });
+
+  it('follows the view through value normalisation: hex padding, GUID braces, JSON numbers', async () => {
+    const rs = await rules(
+      rule(1, "    sel:\n        LogonId: '0x3e7'\n    condition: sel"),
+      rule(2, "    sel:\n        LogonGuid|contains: '{5770385f-'\n    condition: sel"),
+      rule(3, "    sel:\n        TerminalSessionId: '10'\n    condition: sel"),
+    );
+    const xml = xmlRecord("<Data Name='LogonId'>0x00000000000003E7</Data>");
+    expect(screened(rs, xml, 'xml').hits).toEqual([0]);
+    const guid = xmlRecord("<Data Name='LogonGuid'>5770385F-C22A-43E0-BF4C-06F5698FFBD9</Data>");
+    expect(screened(rs, guid, 'xml').hits).toEqual([1]);
+    expect(screened(rs, jsonRecord('"TerminalSessionId":1e1'), 'ndjson').hits).toEqual([2]);
+    expect(screened(rs, jsonRecord('"TerminalSessionId":10'), 'ndjson').hits).toEqual([2]);
+    expect(screened(rs, jsonRecord('"TerminalSessionId":11'), 'ndjson')).toEqual({ hits: [], unparsed: 1 });
+  });
+
+  it('reads the key from the parsed event when the raw one cannot be trusted', async () => {
+    const rs = await rules(mimi);
+    // A UserData-style Channel leaf and a prefixed System channel: the raw key is refused.
+    const odd = xmlRecord("<Data Name='Image'>C:\\x\\mimikatz.exe</Data>").replace(
+      `<Channel>${SYSMON}</Channel>`,
+      `<e:Channel xmlns:e='urn:x'>${SYSMON}</e:Channel>`,
+    );
+    expect(screened(rs, odd, 'xml')).toEqual({ hits: [0], unparsed: 0 });
+  });
+
+  it('without the raw literal scan, turns away only records whose channel and event id no rule reads', async () => {
+    const rs = await rules(mimi);
+    const engine = compileSigma(rs);
+    const run = (text: string) => {
+      const hits: number[] = [];
+      const st = parseChunk(
+        { format: 'xml', data: Buffer.from(text), offset: 0, line: 1 },
+        'test',
+        (ev) => engine.matchScreened(ev, (r) => hits.push(r)),
+        () => undefined,
+        { screen: (raw, f) => engine.screen(raw, f) },
+      );
+      return { hits, unparsed: st.unparsed };
+    };
+    const notepad = xmlRecord("<Data Name='Image'>C:\\Windows\\notepad.exe</Data>");
+    expect(run(notepad)).toEqual({ hits: [], unparsed: 0 });
+    expect(run(notepad.replace(SYSMON, 'Application'))).toEqual({ hits: [], unparsed: 1 });
+    expect(run(xmlRecord("<Data Name='Image'>C:\\x\\MIMIKATZ.exe</Data>"))).toEqual({
+      hits: [0],
+      unparsed: 0,
+    });
+  });
+
+  it('keeps malformed lines visible: a line that is not an object is parsed and warned about', async () => {
+    const rs = await rules(mimi);
+    const engine = compileSigma(rs, { rawScan: true });
+    const warnings: string[] = [];
+    const st = parseChunk(
+      { format: 'ndjson', data: Buffer.from('{"Event":{"System":{\n'), offset: 0, line: 1 },
+      'test',
+      () => undefined,
+      (w) => warnings.push(w.message),
+      { screen: (raw, f) => engine.screen(raw, f) },
+    );
+    expect(st.skipped).toBe(1);
+    expect(warnings.length).toBe(1);
+  });
+});
