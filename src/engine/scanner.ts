@@ -2,17 +2,17 @@ import type { ChunkJob, ChunkResult, WorkerInit } from './messages.js';
 import { WorkerPool } from './pool.js';
 
 /**
- * Heap limits of each worker. V8 lets an idle-looking old generation grow to several times what
- * is live before collecting it; a worker's live data is its compiled rules plus a few chunks, so
- * a limit proportional to the rule count keeps resident memory flat and well above what is live
- * (about 56 MiB with SigmaHQ's 2,400 Windows rules). A small nursery suits per-event garbage,
- * which dies young.
+ * Heap limits of each worker. Without them V8 let a worker's heap grow to about three times what
+ * is live (its compiled rules and a few chunks: ~56 MiB with SigmaHQ's 2,400 Windows rules) before
+ * collecting; with a small nursery for per-event garbage, which dies young, and an explicit old
+ * generation limit, it collects sooner. The limit itself stays far above what is live, so that one
+ * huge record (a chunk holds at least one whole record) still fits.
  */
 export function workerLimits(rules: number): {
   maxYoungGenerationSizeMb: number;
   maxOldGenerationSizeMb: number;
 } {
-  return { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 96 + Math.ceil(rules / 40) };
+  return { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 512 + Math.ceil(rules / 20) };
 }
 
 /**
