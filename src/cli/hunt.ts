@@ -250,17 +250,18 @@ export async function runHunt(paths: string[], opts: HuntOptions, io: Io): Promi
 
     // Cross-event hits. Windows still open at the end are carried in the state; hits already written
     // by an earlier run from carried records are not written again.
-    const carry = session ? matchers.carry() : undefined;
     const keepFrom = matchers.carryFrom - matchers.horizonMs;
+    const stateful = await matchers.finish();
+    const carry = stateful.carry;
     const emitStateful = async (h: HitRecord, time: number): Promise<void> => {
       if (time >= keepFrom) statefulEmitted.push({ id: h.hit_id, time });
       if (emittedBefore.has(h.hit_id)) return;
       await emit(h);
     };
-    for (const c of matchers.correlationHits()) {
+    for (const c of stateful.correlations) {
       if (rules.output.has(c.ruleId)) await emitStateful(toHitRecord(c), c.timestamp);
     }
-    for (const s of matchers.sequenceHits()) {
+    for (const s of stateful.sequences) {
       const first = s.events.find((e) => e !== null);
       await emitStateful(buildSequenceHit(s), first ? first.timestamp : Number.NaN);
     }
@@ -283,7 +284,7 @@ export async function runHunt(paths: string[], opts: HuntOptions, io: Io): Promi
       if (out) await out.abort();
       return 2;
     }
-    if (session && carry && !interrupted) {
+    if (session && !interrupted) {
       // Only now, with every hit it covers written, may the checkpoint move forward.
       try {
         await session.save({ windows: carry, emitted: statefulEmitted.map((e) => e.id) });

@@ -13,4 +13,10 @@ export { correlationMeta, loadRuleSet, type RuleMeta, type RuleSet, type RuleSet
 export { Scanner } from './scanner.js';
 export type { RecordFormat } from './sigma-engine.js';
 export { type CompiledSigma, type CompileOptions, compileSigma } from './sigma-engine.js';
-export { type CarriedWindows, type SequenceHit, TimeOrderedMatchers } from './time-ordered.js';
+export { SpillSorter } from './spill-sort.js';
+export {
+  type CarriedWindows,
+  type SequenceHit,
+  TimeOrderedMatchers,
+  type TimeOrderedResults,
+} from './time-ordered.js';

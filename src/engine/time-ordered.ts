@@ -7,6 +7,7 @@ import {
 } from '../correlation/index.js';
 import { applyPipes, type EqlRuleIR, SequenceMachine, type SequenceResult } from '../eql/index.js';
 import type { EventSnapshot, StageRecord } from './messages.js';
+import { SpillSorter } from './spill-sort.js';
 
 /** Cross-event records carried from one scheduled run to the next (see `carry`). */
 export interface CarriedWindows {
@@ -25,10 +26,21 @@ export interface SequenceHit {
   events: (EventSnapshot | null)[];
 }
 
-function sourceOrder(a: EventSnapshot, b: EventSnapshot): number {
-  if (a.timestamp !== b.timestamp) return a.timestamp - b.timestamp;
-  if (a.src.file !== b.src.file) return a.src.file < b.src.file ? -1 : 1;
-  return (a.src.offset ?? a.src.line ?? 0) - (b.src.offset ?? b.src.line ?? 0);
+function stageOrder(a: StageRecord, b: StageRecord): number {
+  const x = a.event;
+  const y = b.event;
+  if (x.timestamp !== y.timestamp) return x.timestamp - y.timestamp;
+  if (x.src.file !== y.src.file) return x.src.file < y.src.file ? -1 : 1;
+  const p = (x.src.offset ?? x.src.line ?? 0) - (y.src.offset ?? y.src.line ?? 0);
+  return p !== 0 ? p : a.rule - b.rule;
+}
+
+/** What the cross-event machines produced once the input is over. */
+export interface TimeOrderedResults {
+  correlations: CorrelationHit[];
+  sequences: SequenceHit[];
+  /** Records a later scheduled run needs to finish windows still open now. */
+  carry: CarriedWindows;
 }
 
 function keyNames(rule: EqlRuleIR): string[] {
@@ -40,15 +52,16 @@ function keyNames(rule: EqlRuleIR): string[] {
 
 /**
  * The cross-event state of a hunt, on the main thread: Sigma correlations and EQL sequences.
- * Workers' small records are gathered as they come (from any thread, any file, in any order)
- * and replayed in timestamp order at the end (ties by file and position), so the result never
- * depends on the thread count or on how events were split across files. What is kept until then
- * is only the candidate records (matches of correlation base rules and sequence stages), never the
- * events; the state machines themselves hold only their open windows.
+ * Workers' small records (matches of correlation base rules, events that fill a sequence stage)
+ * are gathered as they come — from any thread, any file, in any order — and replayed in timestamp
+ * order once the input is over (ties by file and position), so the result never depends on the
+ * thread count or on how events were split across files. The gathered records are sorted with
+ * bounded memory (sorted runs spill to temporary files past a limit), and the state machines hold
+ * only their open windows. Records without a time cannot be windowed and are not kept.
  */
 export class TimeOrderedMatchers {
-  private readonly baseMatches: BaseMatch[] = [];
-  private readonly stageRecords: StageRecord[] = [];
+  private readonly baseMatches = new SpillSorter<BaseMatch>(compareMatches);
+  private readonly stageRecords = new SpillSorter<StageRecord>(stageOrder);
   private readonly fieldsByRule: Record<string, string[]>;
   /** The longest stretch of time one correlation or sequence can span (chains add up). */
   readonly horizonMs: number;
@@ -75,14 +88,14 @@ export class TimeOrderedMatchers {
   /** Records from an earlier run whose windows may still be open; rules no longer loaded are dropped. */
   restore(carried: CarriedWindows): void {
     for (const m of carried.base) {
-      if (!this.feedsCorrelation(m.ruleId)) continue;
+      if (!this.feedsCorrelation(m.ruleId) || typeof m.timestamp !== 'number') continue;
       this.baseMatches.push(m);
       this.seen(m.timestamp);
     }
     const index = new Map(this.eqlRules.map((r, i) => [r.id, i]));
     for (const s of carried.stages) {
       const rule = index.get(s.ruleId);
-      if (rule === undefined) continue;
+      if (rule === undefined || typeof s.event.timestamp !== 'number') continue;
       this.stageRecords.push({ rule, hits: s.hits, event: s.event });
       this.seen(s.event.timestamp);
     }
@@ -93,23 +106,13 @@ export class TimeOrderedMatchers {
     return this.latest - this.horizonMs;
   }
 
-  /** The records a later run needs to finish windows still open at the end of this input. */
-  carry(): CarriedWindows {
-    const from = this.carryFrom;
-    return {
-      base: this.baseMatches.filter((m) => m.timestamp >= from),
-      stages: this.stageRecords
-        .filter((s) => s.event.timestamp >= from)
-        .map((s) => ({ ruleId: this.eqlRules[s.rule]!.id, hits: s.hits, event: s.event })),
-    };
-  }
-
   /** Whether matches of this Sigma rule feed a correlation. */
   feedsCorrelation(ruleId: string): boolean {
     return Object.hasOwn(this.fieldsByRule, ruleId);
   }
 
   addBase(ruleId: string, ev: EventSnapshot, hitId: string): void {
+    if (Number.isNaN(ev.timestamp)) return;
     const fields: Record<string, string> = Object.create(null);
     for (const name of this.fieldsByRule[ruleId] ?? []) {
       if (!Object.hasOwn(ev.fields, name)) continue;
@@ -122,45 +125,45 @@ export class TimeOrderedMatchers {
   }
 
   addStages(rec: StageRecord): void {
+    if (Number.isNaN(rec.event.timestamp)) return;
     this.stageRecords.push(rec);
     this.seen(rec.event.timestamp);
   }
 
   get pendingRecords(): number {
-    return this.baseMatches.length + this.stageRecords.length;
+    return this.baseMatches.size + this.stageRecords.size;
   }
 
-  correlationHits(): CorrelationHit[] {
-    if (this.plan.correlations.length === 0) return [];
-    this.baseMatches.sort(compareMatches);
-    const engine = new CorrelationEngine(this.plan);
-    const out: CorrelationHit[] = [];
-    for (const m of this.baseMatches) out.push(...engine.push(m));
-    engine.finish();
-    this.baseMatches.length = 0;
-    return out;
-  }
+  /** Replays everything gathered, in time order, through the correlation and sequence machines. */
+  async finish(): Promise<TimeOrderedResults> {
+    const from = this.carryFrom;
+    const carry: CarriedWindows = { base: [], stages: [] };
+    const correlations: CorrelationHit[] = [];
+    const engine = this.plan.correlations.length > 0 ? new CorrelationEngine(this.plan) : undefined;
+    for await (const m of this.baseMatches.drain()) {
+      if (m.timestamp >= from) carry.base.push(m);
+      if (engine) correlations.push(...engine.push(m));
+    }
+    engine?.finish();
 
-  sequenceHits(): SequenceHit[] {
-    if (this.stageRecords.length === 0) return [];
-    this.stageRecords.sort((a, b) => sourceOrder(a.event, b.event));
-    const byRule = new Map<number, SequenceMachine<EventSnapshot>>();
+    const machines = new Map<number, SequenceMachine<EventSnapshot>>();
     const results = new Map<number, SequenceResult<EventSnapshot>[]>();
-    for (const rec of this.stageRecords) {
-      if (Number.isNaN(rec.event.timestamp)) continue;
-      let machine = byRule.get(rec.rule);
+    for await (const rec of this.stageRecords.drain()) {
+      if (rec.event.timestamp >= from) {
+        carry.stages.push({ ruleId: this.eqlRules[rec.rule]!.id, hits: rec.hits, event: rec.event });
+      }
+      let machine = machines.get(rec.rule);
       if (!machine) {
         machine = new SequenceMachine<EventSnapshot>(this.eqlRules[rec.rule]!);
-        byRule.set(rec.rule, machine);
+        machines.set(rec.rule, machine);
         results.set(rec.rule, []);
       }
       results
         .get(rec.rule)!
         .push(...machine.push({ timestamp: rec.event.timestamp, event: rec.event, hits: rec.hits }));
     }
-    this.stageRecords.length = 0;
-    const out: SequenceHit[] = [];
-    for (const [ruleIndex, machine] of byRule) {
+    const sequences: SequenceHit[] = [];
+    for (const [ruleIndex, machine] of machines) {
       const rule = this.eqlRules[ruleIndex]!;
       const all = [...results.get(ruleIndex)!, ...machine.flush()];
       const names = keyNames(rule);
@@ -169,9 +172,9 @@ export class TimeOrderedMatchers {
         r.key.forEach((v, i) => {
           group[names[i] ?? `key${i}`] = v;
         });
-        out.push({ rule, group, events: r.events });
+        sequences.push({ rule, group, events: r.events });
       }
     }
-    return out;
+    return { correlations, sequences, carry };
   }
 }

@@ -125,3 +125,16 @@ describe('EQL through spoor hunt', () => {
     expect(bad.stderr).toMatch(/--eql\[1\]:1:\d+:/);
   });
 });
+
+describe('bounded memory for cross-event records', () => {
+  it('spilling the gathered records to disk changes nothing in the hits', async () => {
+    const inputs = [CORR, join(ROOT, 'fixtures/eql')];
+    const normal = await runCli(['hunt', ...inputs, '--jsonl']);
+    const spilled = await runCli(['hunt', ...inputs, '--jsonl'], { env: { SPOOR_SPILL_RECORDS: '3' } });
+    expect(normal.code).toBe(0);
+    expect(spilled.code).toBe(0);
+    expect(spilled.stdout).toBe(normal.stdout);
+    const kinds = new Set(parse(normal.stdout).map((h) => h.rule.kind));
+    expect(kinds).toEqual(new Set(['sigma', 'sigma-correlation', 'eql']));
+  });
+});

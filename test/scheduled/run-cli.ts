@@ -14,9 +14,9 @@ export interface CliResult {
 /** Runs the built CLI; `CI` and colour variables are cleared so the output is plain. */
 export function runCli(
   args: string[],
-  opts: { cwd?: string; killAfterMs?: number } = {},
+  opts: { cwd?: string; killAfterMs?: number; env?: Record<string, string> } = {},
 ): Promise<CliResult> {
-  const env = { ...process.env };
+  const env = { ...process.env, ...opts.env };
   delete env.CI;
   delete env.FORCE_COLOR;
   env.NO_COLOR = '1';
