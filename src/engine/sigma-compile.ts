@@ -175,7 +175,56 @@ export function slotResolver(fa: FieldAccess, spec: SourceSpec): (field: string)
   };
 }
 
+type FusableOp = 'eq' | 'prefix' | 'suffix' | 'contains';
+
+function fusable(t: ValueTest): t is ValueTest & { t: 'str'; op: FusableOp; value: string; cased?: boolean } {
+  return t.t === 'str' && !t.cased && t.op !== 'glob';
+}
+
+/**
+ * The case-insensitive equality / prefix / suffix / substring tests of an OR list on one field, as one
+ * predicate: the field is looked up and lower-cased once, equality is a set lookup, and the other
+ * literals are tried in a plain loop instead of one closure call each.
+ */
+function fusedStrPred(tests: readonly { op: FusableOp; value: string }[], slot: number): Pred {
+  const eq = new Set<string>();
+  const prefix: string[] = [];
+  const suffix: string[] = [];
+  const contains: string[] = [];
+  for (const t of tests) {
+    if (t.op === 'eq') eq.add(t.value);
+    else if (t.op === 'prefix') prefix.push(t.value);
+    else if (t.op === 'suffix') suffix.push(t.value);
+    else contains.push(t.value);
+  }
+  const one = (l: string): boolean => {
+    if (eq.has(l)) return true;
+    for (let i = 0; i < prefix.length; i++) if (l.startsWith(prefix[i]!)) return true;
+    for (let i = 0; i < suffix.length; i++) if (l.endsWith(suffix[i]!)) return true;
+    for (let i = 0; i < contains.length; i++) if (l.includes(contains[i]!)) return true;
+    return false;
+  };
+  return (fa) => {
+    const l = fa.low(slot);
+    if (l === undefined) return false;
+    if (typeof l === 'string') return one(l);
+    for (let i = 0; i < l.length; i++) if (one(l[i]!)) return true;
+    return false;
+  };
+}
+
 function itemPred(it: FieldItem, resolve: (field: string) => number): Pred {
+  if (it.field !== null && !it.all) {
+    // OR over every test of every value: the fusable ones become one predicate.
+    const slot = resolve(it.field);
+    const tests = it.values.flat();
+    const simple = tests.filter(fusable);
+    if (simple.length > 1) {
+      const rest = tests.filter((t) => !fusable(t)).map((t) => valuePred(t, slot, resolve));
+      const p = or([fusedStrPred(simple, slot), ...rest]);
+      return it.neg ? (fa) => !p(fa) : p;
+    }
+  }
   const groups = it.values.map((g) => {
     if (it.field === null) return or(g.map(keywordPred));
     const slot = resolve(it.field);
