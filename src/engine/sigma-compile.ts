@@ -3,6 +3,7 @@ import type { SourceSpec } from '../mapping/index.js';
 import type { ConditionIR, FieldItem, ValueTest } from '../sigma/index.js';
 import type { FieldAccess } from './field-access.js';
 import type { CompilableRule } from './messages.js';
+import { AhoCorasick } from './prefilter-ac.js';
 import { cidrMatcher, compareNum, parseDate, parseNum, timePart } from './sigma-values.js';
 
 export type Pred = (fa: FieldAccess) => boolean;
@@ -177,6 +178,9 @@ export function slotResolver(fa: FieldAccess, spec: SourceSpec): (field: string)
 
 type FusableOp = 'eq' | 'prefix' | 'suffix' | 'contains';
 
+/** From this many substrings on, an OR list is scanned with an automaton instead of one search each. */
+const AC_MIN_LITERALS = 12;
+
 function fusable(t: ValueTest): t is ValueTest & { t: 'str'; op: FusableOp; value: string; cased?: boolean } {
   return t.t === 'str' && !t.cased && t.op !== 'glob';
 }
@@ -197,10 +201,24 @@ function fusedStrPred(tests: readonly { op: FusableOp; value: string }[], slot: 
     else if (t.op === 'suffix') suffix.push(t.value);
     else contains.push(t.value);
   }
+  // A long substring list is scanned once with an automaton (a necessary condition: it may report a
+  // literal that is not there, never miss one), and only the literals it reports are checked.
+  const ac = contains.length >= AC_MIN_LITERALS ? new AhoCorasick(contains) : undefined;
+  let current = '';
+  let found = false;
+  const verify = (id: number): void => {
+    if (!found && current.includes(contains[id]!)) found = true;
+  };
   const one = (l: string): boolean => {
     if (eq.has(l)) return true;
     for (let i = 0; i < prefix.length; i++) if (l.startsWith(prefix[i]!)) return true;
     for (let i = 0; i < suffix.length; i++) if (l.endsWith(suffix[i]!)) return true;
+    if (ac !== undefined) {
+      current = l;
+      found = false;
+      ac.scan(l, verify);
+      return found;
+    }
     for (let i = 0; i < contains.length; i++) if (l.includes(contains[i]!)) return true;
     return false;
   };
