@@ -15,6 +15,7 @@ async function one(kind, file) {
   let events = 0;
   let warnings = 0;
   let check = 0;
+  const c0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
   for await (const chunk of readChunks(input, { onWarning: () => warnings++ })) {
     parseChunk(
@@ -28,8 +29,12 @@ async function one(kind, file) {
     );
   }
   const s = Number(process.hrtime.bigint() - t0) / 1e9;
+  const c = process.cpuUsage(c0);
+  // CPU time of the whole process (the GC's helper threads included): on a busy machine it says
+  // more about the per-core cost than the wall clock does.
+  const cpu = (c.user + c.system) / 1e6;
   const rss = process.resourceUsage().maxRSS / 1024;
-  process.stdout.write(`${JSON.stringify({ kind, seconds: s, events, warnings, rss, check })}\n`);
+  process.stdout.write(`${JSON.stringify({ kind, seconds: s, cpu, events, warnings, rss, check })}\n`);
 }
 
 function grep(file) {
@@ -46,7 +51,7 @@ if (process.argv[2] === '--one') {
   console.log(
     `spoor read+parse, one thread, input ≈ ${targetMb} MB per format (${hasShared ? '../shared corpus + fixtures' : 'fixtures'})`,
   );
-  console.log('format        MB      MB/s   events/s   peak RSS   grep -c MB/s   spoor/grep');
+  console.log('format        MB      MB/s  MB/cpu-s   events/s   peak RSS   grep -c MB/s   spoor/grep');
   for (const kind of kinds) {
     const { file } = await buildInput(kind, targetMb);
     const mb = statSync(file).size / 1e6;
@@ -63,6 +68,7 @@ if (process.argv[2] === '--one') {
     const label = { xml: 'XML wevtutil', pyxml: 'XML python-evtx', ndjson: 'NDJSON' }[kind];
     console.log(
       `${label.padEnd(16)}${mb.toFixed(0).padStart(5)}${(mb / r.seconds).toFixed(0).padStart(8)}` +
+        `${(mb / r.cpu).toFixed(0).padStart(10)}` +
         `${Math.round(r.events / r.seconds)
           .toLocaleString('en-US')
           .padStart(11)}` +

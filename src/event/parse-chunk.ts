@@ -1,3 +1,4 @@
+import { isAscii } from 'node:buffer';
 import { FieldBuilder } from './builder.js';
 import { isObj, jsonRecord } from './json-event.js';
 import type { ChunkLike, Event, ParseStats, SourceRef, Warning } from './types.js';
@@ -35,10 +36,84 @@ export function parseChunk(
   opts?: ParseOptions,
 ): ParseStats {
   const d = chunk.data;
-  const s = Buffer.from(d.buffer, d.byteOffset, d.byteLength).toString('utf8');
-  return chunk.format === 'xml'
-    ? parseXml(s, chunk, file, onEvent, onWarning, opts?.xmlReader === 'reference', opts?.screen)
-    : parseNdjson(s, chunk, file, onEvent, onWarning, opts?.screen);
+  const buf = Buffer.from(d.buffer, d.byteOffset, d.byteLength);
+  if (chunk.format === 'ndjson') return parseNdjson(buf, chunk, file, onEvent, onWarning, opts?.screen);
+  const reference = opts?.xmlReader === 'reference';
+  const screen = opts?.screen;
+  // An ASCII chunk (checked natively) is copied as Latin-1, far cheaper than UTF-8 decoding.
+  if (isAscii(buf))
+    return parseXml(
+      buf.toString('latin1'),
+      chunk,
+      () => chunk.line,
+      file,
+      onEvent,
+      onWarning,
+      reference,
+      screen,
+    );
+  // CDATA, comments and DTDs may hold a literal `</Event>` that is not a record's end: such a
+  // chunk is decoded whole, so the record readers see each record entire.
+  if (buf.indexOf(MARKUP_DECL) >= 0)
+    return parseXml(
+      buf.toString('utf8'),
+      chunk,
+      () => chunk.line,
+      file,
+      onEvent,
+      onWarning,
+      reference,
+      screen,
+    );
+  return parseXmlByRecord(buf, chunk, file, onEvent, onWarning, reference, screen);
+}
+
+const MARKUP_DECL = Buffer.from('<!');
+
+const END_EVENT = Buffer.from('</Event>');
+
+function newlines(buf: Buffer, from: number, to: number): number {
+  let n = 0;
+  let i = buf.indexOf(10, from);
+  while (i >= 0 && i < to) {
+    n++;
+    i = buf.indexOf(10, i + 1);
+  }
+  return n;
+}
+
+/**
+ * A chunk that holds some non-ASCII text is decoded record by record (cut after each `</Event>`,
+ * as the framer would cut it with the smallest chunk size): the ASCII records are copied as
+ * Latin-1 and their strings stay one byte per character, only the others pay for UTF-8 decoding
+ * and two-byte strings, and byte offsets need no re-counting across the whole chunk.
+ */
+function parseXmlByRecord(
+  buf: Buffer,
+  chunk: ChunkLike,
+  file: string,
+  onEvent: OnEvent,
+  onWarning: OnWarning,
+  reference: boolean,
+  screen: Screen | undefined,
+): ParseStats {
+  const total: ParseStats = { records: 0, skipped: 0, unparsed: 0 };
+  let from = 0;
+  while (from < buf.length) {
+    const e = buf.indexOf(END_EVENT, from);
+    const to = e < 0 ? buf.length : e + END_EVENT.length;
+    const data = buf.subarray(from, to);
+    const s = isAscii(data) ? buf.toString('latin1', from, to) : buf.toString('utf8', from, to);
+    const at = from;
+    const part: ChunkLike = { format: 'xml', data, offset: chunk.offset + at, line: chunk.line };
+    const firstLine = (): number => chunk.line + newlines(buf, 0, at);
+    const st = parseXml(s, part, firstLine, file, onEvent, onWarning, reference, screen);
+    total.records += st.records;
+    total.skipped += st.skipped;
+    total.unparsed += st.unparsed;
+    from = to;
+  }
+  return total;
 }
 
 /** UTF-8 length of s[from, to). */
@@ -111,6 +186,7 @@ function gapIsClean(s: string, from: number, to: number): boolean {
 function parseXml(
   s: string,
   chunk: ChunkLike,
+  firstLine: () => number,
   file: string,
   onEvent: OnEvent,
   onWarning: OnWarning,
@@ -123,12 +199,12 @@ function parseXml(
   let bOff = chunk.offset;
   const offsetOf = (idx: number): number => {
     if (ascii) return chunk.offset + idx;
-    bOff += utf8Length(s, bIdx, idx);
+    bOff += idx - bIdx < 64 ? utf8Length(s, bIdx, idx) : Buffer.byteLength(s.slice(bIdx, idx), 'utf8');
     bIdx = idx;
     return bOff;
   };
   const warn = (idx: number, message: string): void => {
-    onWarning({ file, line: lineAt(s, idx, chunk.line), offset: offsetOf(idx), message });
+    onWarning({ file, line: lineAt(s, idx, firstLine()), offset: offsetOf(idx), message });
   };
   let pos = 0;
   const n = s.length;
@@ -215,8 +291,18 @@ function looksLikeObject(t: string): boolean {
   return t.charCodeAt(0) === 123 && e > 0 && t.charCodeAt(e) === 125;
 }
 
+/**
+ * One line's text. Lines are decoded one by one (a newline byte never occurs inside a UTF-8
+ * sequence, so this reads exactly as decoding the chunk at once): an ASCII line is copied as
+ * Latin-1, the cheapest decoding, and its strings stay one byte per character whatever the
+ * other lines of the chunk hold.
+ */
+function lineText(buf: Buffer, from: number, to: number): string {
+  return isAscii(buf.subarray(from, to)) ? buf.toString('latin1', from, to) : buf.toString('utf8', from, to);
+}
+
 function parseNdjson(
-  s: string,
+  buf: Buffer,
   chunk: ChunkLike,
   file: string,
   onEvent: OnEvent,
@@ -226,11 +312,11 @@ function parseNdjson(
   const stats: ParseStats = { records: 0, skipped: 0, unparsed: 0 };
   let pos = 0;
   let line = chunk.line;
-  const n = s.length;
+  const n = buf.length;
   while (pos < n) {
-    let nl = s.indexOf('\n', pos);
+    let nl = buf.indexOf(10, pos);
     if (nl < 0) nl = n;
-    const text = s.slice(pos, nl);
+    const text = lineText(buf, pos, nl);
     if (screen !== undefined && looksLikeObject(text) && !screen(text, 'ndjson')) {
       stats.records++;
       stats.unparsed++;

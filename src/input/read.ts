@@ -5,6 +5,8 @@ import type { Chunk, InputFile, ReadOptions } from './types.js';
 
 const DEFAULT_CHUNK = 2 << 20;
 const END_EVENT = Buffer.from('</Event>');
+/** Room in the staging buffer beyond one chunk: a file read piece is at most 1 MiB (decode.ts). */
+const STAGE_SLACK = 1 << 20;
 
 function countLines(b: Uint8Array): number {
   const buf = Buffer.from(b.buffer, b.byteOffset, b.byteLength);
@@ -81,8 +83,38 @@ export async function* readChunks(file: InputFile, opts: ReadOptions = {}): Asyn
   let line = 1;
   const start = opts.start && opts.start.offset > 0 ? opts.start : undefined;
   let format: 'xml' | 'ndjson' | undefined;
-  let pending: Buffer[] = [];
-  let pendingLen = 0;
+  // Bytes not yet cut into a chunk live in one reused staging buffer: pieces are copied in once,
+  // each chunk is copied out once into a buffer of its own, and the remainder moves to the front.
+  // No per-piece concatenation, so the main thread leaves no garbage buffers behind.
+  const baseCap = chunkBytes + STAGE_SLACK;
+  let stage = Buffer.allocUnsafe(baseCap);
+  let fill = 0;
+  const append = (b: Buffer): void => {
+    if (fill + b.length > stage.length) {
+      const grown = Buffer.allocUnsafe(Math.max(stage.length * 2, fill + b.length));
+      stage.copy(grown, 0, 0, fill);
+      stage = grown;
+    }
+    b.copy(stage, fill);
+    fill += b.length;
+  };
+  /** A copy of the first `n` staged bytes that owns its whole ArrayBuffer (transferable). */
+  const takeCopy = (n: number): Uint8Array => {
+    // Not from the shared pool (its ArrayBuffer is its own) and not zero-filled: every byte is set.
+    const data = Buffer.allocUnsafeSlow(n);
+    stage.copy(data, 0, 0, n);
+    return data;
+  };
+  /** Drops the first `n` staged bytes; a buffer grown for one huge record shrinks back. */
+  const consume = (n: number): void => {
+    if (fill > n) stage.copyWithin(0, n, fill);
+    fill -= n;
+    if (stage.length > 4 * baseCap && fill <= baseCap) {
+      const small = Buffer.allocUnsafe(baseCap);
+      stage.copy(small, 0, 0, fill);
+      stage = small;
+    }
+  };
   try {
     let src: Bytes;
     let skipBom = 0;
@@ -129,7 +161,7 @@ export async function* readChunks(file: InputFile, opts: ReadOptions = {}): Asyn
           else if (c === 0x7b) format = 'ndjson';
           else {
             warn({
-              offset: offset + pendingLen + i,
+              offset: offset + fill + i,
               message: `not an XML or NDJSON event export (starts with ${describe(c)}); file skipped`,
             });
             return;
@@ -144,43 +176,32 @@ export async function* readChunks(file: InputFile, opts: ReadOptions = {}): Asyn
         if (toSkip === 0) line = start!.line;
         if (b.length === 0) continue;
       }
-      pending.push(b);
-      pendingLen += b.length;
+      append(b);
       if (format === undefined) continue;
-      while (pendingLen >= chunkBytes) {
-        const all = pending.length === 1 ? (pending[0] as Buffer) : Buffer.concat(pending, pendingLen);
-        pending = [all];
+      while (fill >= chunkBytes) {
+        const all = stage.subarray(0, fill);
         const end = cutAfter(all, format, Math.max(0, chunkBytes - END_EVENT.length, searchFrom));
         if (end < 0) {
           // One record longer than a chunk: keep reading, and look only at the new bytes next time.
-          searchFrom = Math.max(0, pendingLen - END_EVENT.length);
+          searchFrom = Math.max(0, fill - END_EVENT.length);
           break;
         }
-        // A fresh buffer per chunk: its ArrayBuffer can be transferred to a worker without
-        // detaching the carried remainder.
-        const data = new Uint8Array(end);
-        data.set(all.subarray(0, end));
+        const data = takeCopy(end);
         const lines = countLines(data);
+        consume(end);
+        searchFrom = 0;
         yield { format, data, offset, line, end: { offset: offset + data.length, line: line + lines } };
         offset += data.length;
         line += lines;
-        const rest = all.subarray(end);
-        pending = rest.length > 0 ? [rest] : [];
-        pendingLen = rest.length;
-        searchFrom = 0;
       }
     }
     if (format === undefined) {
-      warn({ message: offset === 0 && pendingLen === 0 ? 'empty file' : 'no records (only blank space)' });
+      warn({ message: offset === 0 && fill === 0 ? 'empty file' : 'no records (only blank space)' });
       return;
     }
-    if (pendingLen > 0) {
-      const data = new Uint8Array(pendingLen);
-      let at = 0;
-      for (const b of pending) {
-        data.set(b, at);
-        at += b.length;
-      }
+    if (fill > 0) {
+      const data = takeCopy(fill);
+      fill = 0;
       const cut = lastBoundary(data, format);
       yield {
         format,
@@ -193,12 +214,11 @@ export async function* readChunks(file: InputFile, opts: ReadOptions = {}): Asyn
   } catch (e) {
     // The source failed or was cut (a broken pipe, Ctrl-C on stdin): the complete records already
     // read are still delivered, then the warning.
-    if (format !== undefined && pendingLen > 0) {
-      const all = Buffer.concat(pending, pendingLen);
-      const cut = lastBoundary(all, format);
+    if (format !== undefined && fill > 0) {
+      const cut = lastBoundary(stage.subarray(0, fill), format);
       if (cut > 0) {
-        const data = new Uint8Array(cut);
-        data.set(all.subarray(0, cut));
+        const data = takeCopy(cut);
+        fill = 0;
         const lines = countLines(data);
         yield { format, data, offset, line, end: { offset: offset + cut, line: line + lines } };
         offset += cut;
