@@ -41,22 +41,12 @@ export function parseChunk(
   const reference = opts?.xmlReader === 'reference';
   const screen = opts?.screen;
   // An ASCII chunk (checked natively) is copied as Latin-1, far cheaper than UTF-8 decoding.
-  if (isAscii(buf))
-    return parseXml(
-      buf.toString('latin1'),
-      chunk,
-      () => chunk.line,
-      file,
-      onEvent,
-      onWarning,
-      reference,
-      screen,
-    );
   // CDATA, comments and DTDs may hold a literal `</Event>` that is not a record's end: such a
   // chunk is decoded whole, so the record readers see each record entire.
-  if (buf.indexOf(MARKUP_DECL) >= 0)
+  const whole = isAscii(buf) ? 'latin1' : buf.indexOf(MARKUP_DECL) >= 0 ? 'utf8' : undefined;
+  if (whole !== undefined) {
     return parseXml(
-      buf.toString('utf8'),
+      buf.toString(whole),
       chunk,
       () => chunk.line,
       file,
@@ -65,6 +55,7 @@ export function parseChunk(
       reference,
       screen,
     );
+  }
   return parseXmlByRecord(buf, chunk, file, onEvent, onWarning, reference, screen);
 }
 

@@ -1,4 +1,4 @@
-import type { Level } from '../common/index.js';
+import type { Level, RuleProblem } from '../common/index.js';
 import type { CorrelationIR } from '../correlation/index.js';
 import type { SourceSpec } from '../mapping/index.js';
 
@@ -90,15 +90,7 @@ export interface SigmaRuleIR {
   filters?: string[];
 }
 
-export interface RuleProblem {
-  file: string;
-  line?: number;
-  column?: number;
-  id?: string;
-  title?: string;
-  severity: 'error' | 'warning';
-  reason: string;
-}
+export type { RuleProblem };
 
 export interface LoadOptions {
   /** Placeholder values for the `expand` modifier: name (without %) → values. */
