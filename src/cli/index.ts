@@ -1,4 +1,11 @@
+import { setFlagsFromString } from 'node:v8';
 import { CommanderError } from 'commander';
+
+// Rules may be hostile too: a regular expression that backtracks catastrophically ("(a+)+$" on a
+// long run of a's) is moved by V8 to its linear-time engine instead of hanging the hunt. The flag is
+// process-wide, so it covers the worker threads, and it must be set before any pattern is compiled.
+setFlagsFromString('--enable-experimental-regexp-engine-on-excessive-backtracks');
+
 import { processIo } from './io.js';
 import { buildProgram } from './program.js';
 
