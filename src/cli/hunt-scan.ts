@@ -1,0 +1,130 @@
+import { type ChunkResult, type RuleSet, Scanner, type TimeOrderedMatchers } from '../engine/index.js';
+import { type InputFile, readChunks, type Warning } from '../input/index.js';
+import type { Progress } from '../output/index.js';
+import { buildHit, eventHitId } from './hits.js';
+import type { HuntOptions } from './hunt.js';
+import type { HitWriter } from './hunt-output.js';
+import type { StateSession } from './hunt-state.js';
+
+interface InFlight {
+  result: Promise<ChunkResult>;
+  file: InputFile;
+  end: { offset: number; line: number };
+}
+
+/** Chunks in flight per worker thread: the reader stays just ahead of the workers. */
+const IN_FLIGHT_PER_THREAD = 3;
+
+export function where(w: Warning): string {
+  return w.line !== undefined ? `${w.file}:${w.line}` : `${w.file}@${w.offset ?? 0}`;
+}
+
+export interface ScanContext {
+  files: InputFile[];
+  set: RuleSet;
+  /** Rule ids whose own hits are written. */
+  output: Set<string>;
+  opts: HuntOptions;
+  writer: HitWriter;
+  matchers: TimeOrderedMatchers;
+  session: StateSession | undefined;
+  progress: Progress;
+  warn(msg: string): void;
+}
+
+export interface ScanStats {
+  events: number;
+  skipped: number;
+  bytesRead: number;
+  interrupted: boolean;
+}
+
+/**
+ * Reads every file as record-aligned chunks, runs them through the worker pool, and handles the
+ * results in submission order (so `--sort none` output is deterministic too): single-event hits go
+ * to the writer, correlation base matches and sequence stages to the time-ordered matchers, and the
+ * state session learns how far each file has been handled. Ctrl-C stops reading at once. Throws when
+ * a worker fails.
+ */
+export async function scanFiles(ctx: ScanContext): Promise<ScanStats> {
+  const { files, set, output, opts, writer, matchers, session, progress, warn } = ctx;
+  const stats: ScanStats = { events: 0, skipped: 0, bytesRead: 0, interrupted: false };
+
+  const handle = async (job: InFlight): Promise<void> => {
+    const r = await job.result;
+    stats.events += r.events;
+    stats.skipped += r.skipped;
+    for (const w of r.warnings) warn(`${where(w)}: ${w.message}`);
+    for (const raw of r.hits) {
+      if (raw.kind === 'sigma') {
+        const rule = set.sigma[raw.rule]!;
+        const id = eventHitId(rule.id, raw.event);
+        if (matchers.feedsCorrelation(rule.id)) matchers.addBase(rule.id, raw.event, id);
+        if (output.has(rule.id)) await writer.emit(buildHit(rule, raw.event, 'sigma', id));
+      } else {
+        await writer.emit(buildHit(set.eql[raw.rule]!, raw.event, 'eql'));
+      }
+    }
+    for (const s of r.stages) matchers.addStages(s);
+    session?.advance(job.file, job.end);
+    progress.update(stats.bytesRead, stats.events, writer.count);
+  };
+
+  const scanner = new Scanner(
+    { sigma: set.sigma, eql: set.eql, filter: { fromMs: opts.fromMs, toMs: opts.toMs } },
+    opts.threads,
+  );
+  const readsStdin = files.some((f) => f.path === '-');
+  const onSigint = (): void => {
+    stats.interrupted = true;
+    // A read from a pipe that has no data yet would hold the interruption up: end it now.
+    if (readsStdin) process.stdin.destroy();
+  };
+  process.on('SIGINT', onSigint);
+
+  const pending: InFlight[] = [];
+  const settle = async (all: boolean): Promise<void> => {
+    while (pending.length > 0 && (all || pending.length >= scanner.threads * IN_FLIGHT_PER_THREAD)) {
+      await handle(pending.shift()!);
+    }
+  };
+
+  try {
+    await scanner.ready();
+    for (const file of files) {
+      if (stats.interrupted) break;
+      try {
+        const resume = session ? await session.startFor(file) : {};
+        if (resume.note) warn(`${file.display}: ${resume.note}`);
+        for await (const chunk of readChunks(file, {
+          start: resume.start,
+          chunkBytes: opts.chunkBytes,
+          onWarning: (w) => {
+            if (stats.interrupted) return;
+            stats.skipped++;
+            warn(`${where(w)}: ${w.message}`);
+          },
+          onBytes: (n) => {
+            stats.bytesRead += n;
+          },
+        })) {
+          const { end, ...job } = chunk;
+          pending.push({ result: scanner.submit({ file: file.display, ...job }), file, end });
+          await settle(false);
+          if (stats.interrupted) break;
+        }
+      } catch (err) {
+        if (stats.interrupted) break;
+        stats.skipped++;
+        warn(`${file.display}: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
+    await settle(true);
+  } finally {
+    process.removeListener('SIGINT', onSigint);
+    // Results nobody will wait for now (a worker failed) must not surface as unhandled rejections.
+    for (const p of pending) p.result.catch(() => undefined);
+    await scanner.close();
+  }
+  return stats;
+}
