@@ -17,13 +17,10 @@ export function workerLimits(rules: number): {
 
 /**
  * Runs record-aligned chunks through a pool of workers that each compiled the rules once.
- * `submit` resolves with the chunk's result; `drain` waits until at most `limit` chunks are in flight,
- * which is how the reader is kept only a few chunks ahead of the workers (flat memory on any input).
+ * `submit` resolves with the chunk's result; the caller bounds how many are in flight.
  */
 export class Scanner {
   private readonly pool: WorkerPool<ChunkJob, ChunkResult>;
-  private inFlight = 0;
-  private waiters: (() => void)[] = [];
   private nextId = 0;
 
   constructor(init: WorkerInit, threads: number) {
@@ -55,23 +52,14 @@ export class Scanner {
 
   submit(job: Omit<ChunkJob, 'id'>): Promise<ChunkResult> {
     const full: ChunkJob = { ...job, id: this.nextId++ };
-    this.inFlight++;
+    // A buffer the chunk owns moves to the worker without a copy.
     const transfer =
       job.data.byteOffset === 0 &&
       job.data.byteLength === job.data.buffer.byteLength &&
       job.data.buffer instanceof ArrayBuffer
         ? [job.data.buffer]
         : [];
-    return this.pool.run(full, transfer).finally(() => {
-      this.inFlight--;
-      const w = this.waiters.shift();
-      if (w) w();
-    });
-  }
-
-  /** Resolves when fewer than `limit` chunks are in flight. */
-  async drain(limit: number): Promise<void> {
-    while (this.inFlight >= limit) await new Promise<void>((r) => this.waiters.push(r));
+    return this.pool.run(full, transfer);
   }
 
   close(): Promise<void> {

@@ -130,10 +130,6 @@ export class TimeOrderedMatchers {
     this.seen(rec.event.timestamp);
   }
 
-  get pendingRecords(): number {
-    return this.baseMatches.size + this.stageRecords.size;
-  }
-
   /** Replays everything gathered, in time order, through the correlation and sequence machines. */
   async finish(): Promise<TimeOrderedResults> {
     const from = this.carryFrom;
