@@ -1,15 +1,10 @@
-import type { Level } from '../common/index.js';
+import type { RuleMeta } from '../common/index.js';
 import type { EventSnapshot, SequenceHit } from '../engine/index.js';
 import { detailsFor, type HitRecord, type RuleKind } from '../output/index.js';
 import { groupHitId, hitId } from '../state/index.js';
 
-export interface HitRule {
-  id: string;
-  title: string;
-  level: Level;
-  path: string;
-  tags: string[];
-}
+/** What a hit record needs of its rule (EQL rules have no status). */
+export type HitRule = Omit<RuleMeta, 'status'>;
 
 /** Event ids and record ids are numbers in the JSON contract when they are plain decimals. */
 function numeric(text: string): number | string | null {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { type Level, parseLevel } from '../common/index.js';
-import { type Format, formatFromPath } from '../output/index.js';
+import { type Format, formatFromPath, isValidTimeZone } from '../output/index.js';
 import { runDump } from './dump.js';
 import { readExpandFile } from './expand-file.js';
 import { type HuntOptions, runHunt } from './hunt.js';
@@ -10,7 +10,7 @@ import { type Io, noColorRequested } from './io.js';
 import { expandOutputPath } from './output-path.js';
 import { BUNDLED_RULES } from './paths.js';
 import { runRulesLint, runRulesList } from './rules.js';
-import { isTimeZone, parseTimeBound } from './time-options.js';
+import { parseTimeBound } from './time-options.js';
 
 /** The version in the package's own package.json (two levels above the compiled cli/ folder). */
 function packageVersion(): string {
@@ -108,7 +108,8 @@ async function huntOptions(o: HuntCli, io: Io): Promise<HuntOptions | string> {
   if (o.append && (format === 'json' || format === 'table')) {
     return `--append works with jsonl and csv output, not ${format}`;
   }
-  if (o.timezone && !isTimeZone(o.timezone)) return `--timezone: '${o.timezone}' is not an IANA time zone`;
+  if (o.timezone && !isValidTimeZone(o.timezone))
+    return `--timezone: '${o.timezone}' is not an IANA time zone`;
   const noColor = !o.color || noColorRequested() || !io.stdoutIsTty;
   return {
     rules: o.rules?.length ? o.rules : o.eql?.length ? [] : [BUNDLED_RULES],

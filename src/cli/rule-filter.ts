@@ -1,4 +1,4 @@
-import { type Level, levelRank } from '../common/index.js';
+import { type Level, levelRank, type RuleMeta } from '../common/index.js';
 
 export interface RuleFilterOptions {
   minLevel?: Level;
@@ -11,12 +11,7 @@ export interface RuleFilterOptions {
   excludeRuleIds?: string[];
 }
 
-export interface FilterableRule {
-  id: string;
-  level: Level;
-  status: string;
-  tags: string[];
-}
+export type FilterableRule = Pick<RuleMeta, 'id' | 'level' | 'status' | 'tags'>;
 
 const DEFAULT_EXCLUDED_STATUS = new Set(['deprecated', 'unsupported']);
 

@@ -22,13 +22,3 @@ export function parseTimeBound(text: string, now: number): number | string {
   const ms = Date.parse(t.replace(' ', 'T'));
   return Number.isNaN(ms) ? `'${text}' is not a valid time` : ms;
 }
-
-/** Checks an IANA time zone name the way the formatter will use it. */
-export function isTimeZone(name: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: name });
-    return true;
-  } catch {
-    return false;
-  }
-}

@@ -1,4 +1,4 @@
-import type { Level } from '../common/index.js';
+import type { RuleMeta } from '../common/index.js';
 import { parseTimespan } from './timespan.js';
 import type { ConditionOp, CorrelationIR, CorrelationType } from './types.js';
 
@@ -71,14 +71,8 @@ export function parseLegacyAggregation(
 }
 
 /** The rule a v1 aggregation belongs to (what the loader knows of it). */
-export interface LegacyRuleMeta {
-  id: string;
+export interface LegacyRuleMeta extends RuleMeta {
   name?: string;
-  title: string;
-  level: Level;
-  status: string;
-  tags: string[];
-  path: string;
   line?: number;
 }
 

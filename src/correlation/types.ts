@@ -1,4 +1,4 @@
-import type { Level, RuleProblem } from '../common/index.js';
+import type { Level, RuleMeta, RuleProblem } from '../common/index.js';
 
 export const CORRELATION_TYPES = [
   'event_count',
@@ -35,16 +35,10 @@ export type CorrelationProblem = RuleProblem;
  * A parsed correlation document: plain, JSON-serialisable data.
  * `rules` and the rule keys of `aliases` are references as written (an id or a name).
  */
-export interface CorrelationIR {
-  /** The document's `id`; when it has none, its `name`, else `<path>#<title>`. */
-  id: string;
+export interface CorrelationIR extends RuleMeta {
+  /** (`id`: the document's `id`; when it has none, its `name`, else `<path>#<title>`.) */
   name?: string;
-  title: string;
-  level: Level;
-  status: string;
-  tags: string[];
   description?: string;
-  path: string;
   line?: number;
   type: CorrelationType;
   rules: string[];

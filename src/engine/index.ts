@@ -9,7 +9,7 @@ export type {
   StageRecord,
   WorkerInit,
 } from './messages.js';
-export { correlationMeta, loadRuleSet, type RuleMeta, type RuleSet, type RuleSetOptions } from './ruleset.js';
+export { correlationMeta, loadRuleSet, type RuleSet, type RuleSetOptions } from './ruleset.js';
 export { Scanner } from './scanner.js';
 export type { RecordFormat } from './sigma-engine.js';
 export { type CompiledSigma, type CompileOptions, compileSigma } from './sigma-engine.js';

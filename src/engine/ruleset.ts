@@ -1,5 +1,5 @@
 import { stat } from 'node:fs/promises';
-import type { Level } from '../common/index.js';
+import type { RuleMeta } from '../common/index.js';
 import { type CorrelationPlan, resolveCorrelations } from '../correlation/index.js';
 import { type EqlRuleIR, EqlSyntaxError, eqlRuleFromQuery, loadEqlRules } from '../eql/index.js';
 import { loadSigma, type RuleProblem, type SigmaRuleIR } from '../sigma/index.js';
@@ -9,16 +9,6 @@ export interface RuleSetOptions {
   ignoreLogsource?: boolean;
   /** Ad-hoc EQL queries (`--eql`), run as rules. */
   eqlQueries?: string[];
-}
-
-/** The metadata every rule kind shares, used for filtering and output. */
-export interface RuleMeta {
-  id: string;
-  title: string;
-  level: Level;
-  status: string;
-  tags: string[];
-  path: string;
 }
 
 /** Everything loaded from the rule paths, validated, as plain data workers can receive. */

@@ -4,11 +4,11 @@ import { normSystemTime, normValue } from './normalize.js';
 import type { FieldValue } from './types.js';
 
 /**
- * Names that the System block fills. An EventData / UserData leaf of the same name (the 104
- * "log cleared" event carries a `Channel` leaf) is stored under `EventData_` / `UserData_` so that it
- * never overwrites or merges with the System value; see docs/event-fields.md.
+ * Names that the System block fills (the Event view's flat names). An EventData / UserData leaf of the
+ * same name (the 104 "log cleared" event carries a `Channel` leaf) is stored under `EventData_` /
+ * `UserData_` so that it never overwrites or merges with the System value; see docs/event-fields.md.
  */
-const SYSTEM_NAMES = new Set([
+export const SYSTEM_FIELD_NAMES: ReadonlySet<string> = new Set([
   'Provider_Name',
   'Provider_Guid',
   'Provider_EventSourceName',
@@ -88,7 +88,7 @@ export class FieldBuilder {
   /** A named EventData / UserData leaf; `prefix` is `EventData_` or `UserData_` for System clashes. */
   data(name: string, value: string, prefix: string): void {
     if (value === '' || isLayout(value)) return;
-    if (SYSTEM_NAMES.has(name)) name = prefix + name;
+    if (SYSTEM_FIELD_NAMES.has(name)) name = prefix + name;
     if (value.charCodeAt(0) === 60 /* < */) {
       const items = stringArray(value);
       if (items !== undefined) {

@@ -1,4 +1,4 @@
-export { FieldBuilder } from './builder.js';
+export { FieldBuilder, SYSTEM_FIELD_NAMES } from './builder.js';
 export { createEvent, FlatEvent } from './event.js';
 export { ECS_SYSTEM, resolveNames } from './names.js';
 export { isoMicros, normSystemTime, normValue, type ParsedTime, parseTime } from './normalize.js';

@@ -1,27 +1,6 @@
+import { SYSTEM_FIELD_NAMES } from '../event/index.js';
 import { LOGSOURCES } from './logsources.js';
 import type { FieldConversion, LogsourceEntry, LogsourceQuery, SourceSpec } from './types.js';
-
-/** Fields of the System header that every source carries, whatever its `only` list says. */
-export const SYSTEM_FIELDS: readonly string[] = [
-  'EventID',
-  'Channel',
-  'Provider_Name',
-  'Provider_Guid',
-  'Provider_EventSourceName',
-  'Computer',
-  'EventRecordID',
-  'Level',
-  'Task',
-  'Opcode',
-  'Keywords',
-  'Version',
-  'Qualifiers',
-  'TimeCreated_SystemTime',
-  'Security_UserID',
-  'Execution_ProcessID',
-  'Execution_ThreadID',
-  'Correlation_ActivityID',
-];
 
 function same(a: string | undefined, b: string | undefined): boolean {
   return (a ?? '').toLowerCase() === (b ?? '').toLowerCase();
@@ -46,7 +25,7 @@ export function missingField(spec: SourceSpec, fields: Iterable<string>): string
   if (!spec.only) return undefined;
   for (const f of fields) {
     if (spec.fields && Object.hasOwn(spec.fields, f)) continue;
-    if (spec.only.includes(f) || SYSTEM_FIELDS.includes(f)) continue;
+    if (spec.only.includes(f) || SYSTEM_FIELD_NAMES.has(f)) continue;
     return f;
   }
   return undefined;

@@ -1,4 +1,5 @@
 import { type Dict, dict } from '../common/index.js';
+import { SYSTEM_FIELD_NAMES } from '../event/index.js';
 
 const SYSMON = 'microsoft-windows-sysmon/operational';
 const SECURITY = 'security';
@@ -168,30 +169,6 @@ const GENERIC = [
   'TaskName',
 ];
 
-/** System-section fields (flat names), never shown as details. */
-const SYSTEM_FIELDS = new Set([
-  'EventID',
-  'EventRecordID',
-  'Channel',
-  'Computer',
-  'Level',
-  'Task',
-  'Opcode',
-  'Keywords',
-  'Version',
-  'Qualifiers',
-  'EventID_Qualifiers',
-  'Provider_Name',
-  'Provider_Guid',
-  'Provider_EventSourceName',
-  'TimeCreated_SystemTime',
-  'Execution_ProcessID',
-  'Execution_ThreadID',
-  'Security_UserID',
-  'Correlation_ActivityID',
-  'Correlation_RelatedActivityID',
-]);
-
 const SYSTEM_PREFIXES = [
   'TimeCreated',
   'Provider_',
@@ -249,7 +226,7 @@ export function detailsFor(
   const rest: string[] = [];
   for (const name of Object.keys(fields)) {
     if (rest.length >= MAX_FIELDS) break;
-    if (SYSTEM_FIELDS.has(name) || SYSTEM_PREFIXES.some((p) => name.startsWith(p))) continue;
+    if (SYSTEM_FIELD_NAMES.has(name) || SYSTEM_PREFIXES.some((p) => name.startsWith(p))) continue;
     rest.push(name);
   }
   pick(fields, rest, out);

@@ -1,4 +1,4 @@
-import type { Level, RuleProblem } from '../common/index.js';
+import type { RuleMeta, RuleProblem } from '../common/index.js';
 import type { CorrelationIR } from '../correlation/index.js';
 import type { SourceSpec } from '../mapping/index.js';
 
@@ -60,15 +60,8 @@ export interface LogsourceIR {
 }
 
 /** A loaded Sigma rule: plain, JSON-serialisable data that each worker compiles. */
-export interface SigmaRuleIR {
-  id: string;
+export interface SigmaRuleIR extends RuleMeta {
   name?: string;
-  title: string;
-  level: Level;
-  status: string;
-  tags: string[];
-  /** The file as given (relative when the input path was relative). */
-  path: string;
   /** 1-based line of the rule document in its file. */
   line: number;
   logsource: LogsourceIR;
