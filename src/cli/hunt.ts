@@ -2,7 +2,13 @@ import type { Level } from '../common/index.js';
 import { toHitRecord } from '../correlation/index.js';
 import { TimeOrderedMatchers } from '../engine/index.js';
 import { discoverInputs, type InputFile } from '../input/index.js';
-import { createProgress, type Format, type HitRecord, renderSummary } from '../output/index.js';
+import {
+  createProgress,
+  escapeForTerminal,
+  type Format,
+  type HitRecord,
+  renderSummary,
+} from '../output/index.js';
 import { buildSequenceHit } from './hits.js';
 import { HitWriter } from './hunt-output.js';
 import { type HuntRules, loadHuntRules } from './hunt-rules.js';
@@ -48,7 +54,8 @@ export async function runHunt(paths: string[], opts: HuntOptions, io: Io): Promi
   const warn = (msg: string): void => {
     if (opts.quiet && !msg.startsWith('error')) return;
     clearProgress();
-    io.stderr.write(`spoor: ${msg}\n`);
+    // File names and parser messages can carry bytes an attacker chose: never raw to the terminal.
+    io.stderr.write(`spoor: ${escapeForTerminal(msg)}\n`);
   };
 
   const rules = await loadHuntRules(opts.rules, opts, {

@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -74,5 +74,18 @@ describe('hostile rules', () => {
     const r = await runCli(['rules', 'lint', join(dir, 'bomb.yml')]);
     expect(r.code).toBe(2);
     expect(r.stdout).toMatch(/bomb\.yml:\d+:\d+: error: YAML error: .*resource exhaustion/);
+  });
+});
+
+describe('hostile file names', () => {
+  it('a warning about a file whose name holds an escape sequence shows it escaped', async () => {
+    const evil = join(dir, 'd\u001b[31mx');
+    await mkdir(evil);
+    await writeFile(join(evil, 'f.ndjson'), '{"a":1');
+    const r = await runCli(['hunt', evil, '--jsonl']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('malformed JSON');
+    expect(r.stderr).not.toContain('\u001b');
+    expect(r.stderr).toContain('d\\e[31mx');
   });
 });
