@@ -8,7 +8,7 @@ import { buildInput, hasShared } from './data.mjs';
 
 const targetMb = Number(process.env.SPOOR_BENCH_MB ?? 500);
 
-async function one(kind, file) {
+async function one(kind, file, every) {
   const { readChunks } = await import('../dist/input/index.js');
   const { parseChunk } = await import('../dist/event/index.js');
   const input = { path: file, display: file, size: statSync(file).size };
@@ -23,7 +23,11 @@ async function one(kind, file) {
       file,
       (ev) => {
         events++;
-        check += ev.eventId.length;
+        // What every hunt reads of every event: its time, channel and event id.
+        check += ev.eventId.length + ev.channel.length + (Number.isNaN(ev.timestamp) ? 0 : 1);
+        // The second NDJSON row also reads every value of every field, as a rule's keyword search
+        // or the literal pre-filter does: what a record costs when nothing can stay unread.
+        if (every) check += ev.allValues().length;
       },
       () => warnings++,
     );
@@ -45,17 +49,19 @@ function grep(file) {
 }
 
 if (process.argv[2] === '--one') {
-  await one(process.argv[3], process.argv[4]);
+  await one(process.argv[3], process.argv[4], process.argv[5] === 'every');
 } else {
-  const kinds = ['xml', 'pyxml', 'ndjson'];
+  const kinds = ['xml', 'pyxml', 'ndjson', 'ndjson-every'];
   console.log(
     `spoor read+parse, one thread, input ≈ ${targetMb} MB per format (${hasShared ? '../shared corpus + fixtures' : 'fixtures'})`,
   );
   console.log('format        MB      MB/s  MB/cpu-s   events/s   peak RSS   grep -c MB/s   spoor/grep');
   for (const kind of kinds) {
-    const { file } = await buildInput(kind, targetMb);
+    const every = kind === 'ndjson-every';
+    const { file } = await buildInput(every ? 'ndjson' : kind, targetMb);
     const mb = statSync(file).size / 1e6;
-    const child = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--one', kind, file], {
+    const args = [fileURLToPath(import.meta.url), '--one', kind, file, ...(every ? ['every'] : [])];
+    const child = spawnSync(process.execPath, args, {
       encoding: 'utf8',
       maxBuffer: 1 << 20,
     });
@@ -65,7 +71,12 @@ if (process.argv[2] === '--one') {
     }
     const r = JSON.parse(child.stdout.trim().split('\n').pop());
     const g = grep(file);
-    const label = { xml: 'XML wevtutil', pyxml: 'XML python-evtx', ndjson: 'NDJSON' }[kind];
+    const label = {
+      xml: 'XML wevtutil',
+      pyxml: 'XML python-evtx',
+      ndjson: 'NDJSON',
+      'ndjson-every': 'NDJSON, all read',
+    }[kind];
     console.log(
       `${label.padEnd(16)}${mb.toFixed(0).padStart(5)}${(mb / r.seconds).toFixed(0).padStart(8)}` +
         `${(mb / r.cpu).toFixed(0).padStart(10)}` +

@@ -22,7 +22,7 @@ export class FieldAccess {
   private lows: (FieldValue | undefined)[] = [];
   private gen = 0;
   private allGen = -1;
-  private allRaw: string[] = [];
+  private allRaw: readonly string[] = [];
   private allLow: string[] = [];
   private allLowGen = -1;
   ev!: Event;
@@ -93,27 +93,19 @@ export class FieldAccess {
     if (this.spacedGen !== this.gen) {
       this.spacedGen = this.gen;
       this.spacedNames.clear();
-      for (const k in this.ev.fields) {
+      for (const k of this.ev.fieldNames()) {
         if (k.indexOf(' ') >= 0) this.spacedNames.set(k.replace(/ /g, ''), k);
       }
     }
     if (this.spacedNames.size === 0) return undefined;
     const k = this.spacedNames.get(name);
-    return k === undefined ? undefined : this.ev.fields[k];
+    return k === undefined ? undefined : this.ev.get(k);
   }
 
   /** Every value of every field of the event (for keyword searches). */
-  allValues(): string[] {
+  allValues(): readonly string[] {
     if (this.allGen !== this.gen) {
-      const out: string[] = [];
-      const f = this.ev.fields;
-      for (const k in f) {
-        const v = f[k];
-        if (v === undefined) continue;
-        if (typeof v === 'string') out.push(v);
-        else for (const x of v) out.push(x);
-      }
-      this.allRaw = out;
+      this.allRaw = this.ev.allValues();
       this.allGen = this.gen;
     }
     return this.allRaw;

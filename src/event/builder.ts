@@ -39,7 +39,7 @@ export const SYSTEM_FIELD_NAMES: ReadonlySet<string> = new Set([
  * Whitespace that holds a line break and nothing else is the layout of a pretty-printed export
  * (`<Correlation>⏎  </Correlation>`), not a value: it counts as empty.
  */
-function isLayout(v: string): boolean {
+export function isLayout(v: string): boolean {
   return v.charCodeAt(0) <= 32 && v.indexOf('\n') >= 0 && /^[ \t\r\n]*$/.test(v);
 }
 

@@ -34,6 +34,19 @@ export class FlatEvent implements Event {
   get provider(): string {
     return text(this.fields.Provider_Name);
   }
+  fieldNames(): readonly string[] {
+    return Object.keys(this.fields);
+  }
+  allValues(): readonly string[] {
+    const out: string[] = [];
+    const f = this.fields;
+    for (const k in f) {
+      const v = f[k]!;
+      if (typeof v === 'string') out.push(v);
+      else for (const x of v) out.push(x);
+    }
+    return out;
+  }
   /** One dictionary lookup for a stored name; dotted paths are resolved through a memoised table. */
   get(name: string): FieldValue | undefined {
     const v = this.fields[name];

@@ -41,7 +41,7 @@ function rawNumber(raw: string, key: string, value: number): string {
 }
 
 /** A scalar as the view's text: strings as they are, numbers as their decimal text, booleans true/false. */
-function scalar(v: unknown, raw: string, key: string): string | undefined {
+export function scalar(v: unknown, raw: string, key: string): string | undefined {
   switch (typeof v) {
     case 'string':
       return v;
@@ -54,7 +54,7 @@ function scalar(v: unknown, raw: string, key: string): string | undefined {
   }
 }
 
-function isXmlns(a: string): boolean {
+export function isXmlns(a: string): boolean {
   return a.startsWith('xmlns');
 }
 

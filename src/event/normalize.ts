@@ -78,6 +78,19 @@ export interface ParsedTime {
   micros: number;
 }
 
+let lastDay = -1;
+let lastDayMs = Number.NaN;
+
+/** Date.UTC(year, month - 1, day), remembered for the last day asked (events come in runs of one day). */
+function dayStart(year: number, month: number, day: number): number {
+  const key = (year * 100 + month) * 100 + day;
+  if (key !== lastDay) {
+    lastDay = key;
+    lastDayMs = Date.UTC(year, month - 1, day);
+  }
+  return lastDayMs;
+}
+
 /**
  * Parses `YYYY-MM-DD[T ]HH:MM:SS[.fraction][Z|±HH:MM]` (no zone means UTC, as python-evtx writes it).
  * Returns undefined for anything else.
@@ -126,7 +139,7 @@ export function parseTime(s: string): ParsedTime | undefined {
     } else return undefined;
   }
   if (i !== n) return undefined;
-  const base = Date.UTC(year, month - 1, day, hour, minute, second);
+  const base = dayStart(year, month, day) + ((hour * 60 + minute) * 60 + second) * 1000;
   if (Number.isNaN(base)) return undefined;
   return { ms: base - zoneMs + Math.floor(micros6 / 1000), micros: micros6 % 1000 };
 }

@@ -1,6 +1,7 @@
 import { isAscii } from 'node:buffer';
 import { FieldBuilder } from './builder.js';
 import { isObj, jsonRecord } from './json-event.js';
+import { EvtxJsonEvent } from './json-lazy.js';
 import type { ChunkLike, Event, ParseStats, SourceRef, Warning } from './types.js';
 import { referenceRecord } from './xml-reference.js';
 import { scanRecord } from './xml-scan.js';
@@ -21,6 +22,11 @@ export interface ParseOptions {
   /** For tests and benchmarks: force the reference XML reading for every record. */
   xmlReader?: 'scanner' | 'reference';
   screen?: Screen;
+  /**
+   * evtx_dump NDJSON records are read in place by default (EvtxJsonEvent); `eager` copies every
+   * record into a field dictionary first, as the other shapes are (for tests and benchmarks).
+   */
+  ndjsonView?: 'lazy' | 'eager';
 }
 
 /**
@@ -37,7 +43,8 @@ export function parseChunk(
 ): ParseStats {
   const d = chunk.data;
   const buf = Buffer.from(d.buffer, d.byteOffset, d.byteLength);
-  if (chunk.format === 'ndjson') return parseNdjson(buf, chunk, file, onEvent, onWarning, opts?.screen);
+  if (chunk.format === 'ndjson')
+    return parseNdjson(buf, chunk, file, onEvent, onWarning, opts?.screen, opts?.ndjsonView !== 'eager');
   const reference = opts?.xmlReader === 'reference';
   const screen = opts?.screen;
   // An ASCII chunk (checked natively) is copied as Latin-1, far cheaper than UTF-8 decoding.
@@ -299,6 +306,7 @@ function parseNdjson(
   onEvent: OnEvent,
   onWarning: OnWarning,
   screen: Screen | undefined,
+  lazy: boolean,
 ): ParseStats {
   const stats: ParseStats = { records: 0, skipped: 0, unparsed: 0 };
   let pos = 0;
@@ -325,9 +333,14 @@ function parseNdjson(
         onWarning({ file, line, message: error });
         stats.skipped++;
       } else {
-        jsonRecord(parsed as Record<string, unknown>, text, builder);
+        const o = parsed as Record<string, unknown>;
         stats.records++;
-        onEvent(builder.finish(), { file, line });
+        if (lazy && isObj(o.Event) && Object.hasOwn(o, 'Event'))
+          onEvent(new EvtxJsonEvent(o, text), { file, line });
+        else {
+          jsonRecord(o, text, builder);
+          onEvent(builder.finish(), { file, line });
+        }
       }
     }
     line++;

@@ -24,6 +24,10 @@ export interface Event {
   readonly recordId: string;
   readonly provider: string;
   readonly fields: Readonly<Dict<FieldValue>>;
+  /** The names `fields` holds (cheaper than enumerating `fields`). */
+  fieldNames(): readonly string[];
+  /** Every value of every field, lists flattened, in no particular order (keyword searches, pre-filter). */
+  allValues(): readonly string[];
   /** Resolves a Sigma-style or dotted field name; undefined when absent. */
   get(name: string): FieldValue | undefined;
 }

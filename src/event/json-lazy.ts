@@ -1,0 +1,412 @@
+import type { Dict } from '../common/index.js';
+import { FieldBuilder, isLayout, SYSTEM_FIELD_NAMES } from './builder.js';
+import type { FlatEvent } from './event.js';
+import { isObj, isXmlns, jsonRecord, scalar } from './json-event.js';
+import { joinName, resolveNames } from './names.js';
+import { normSystemTime, normValue } from './normalize.js';
+import type { Event, FieldValue } from './types.js';
+
+type JObj = Record<string, unknown>;
+
+/** Where each System name of the view lives in evtx_dump's System block: the key, and the attribute. */
+const SYSTEM_PATH: ReadonlyMap<string, { key: string; attr: string | undefined }> = new Map(
+  [...SYSTEM_FIELD_NAMES].map((name) => {
+    const u = name.indexOf('_');
+    return [
+      name,
+      u < 0 ? { key: name, attr: undefined } : { key: name.slice(0, u), attr: name.slice(u + 1) },
+    ];
+  }),
+);
+
+/** System keys stored from a scalar or `#text` (no attribute part), e.g. `EventID`, `Channel`. */
+const TEXT_KEYS: ReadonlySet<string> = new Set(
+  [...SYSTEM_PATH].filter(([, p]) => p.attr === undefined).map(([name]) => name),
+);
+
+/** For each System key, the attributes whose joined names are System names (`Provider` → Name, Guid…). */
+const ATTRS_OF: ReadonlyMap<string, ReadonlySet<string>> = (() => {
+  const m = new Map<string, Set<string>>();
+  for (const [, p] of SYSTEM_PATH) {
+    if (p.attr === undefined) continue;
+    let set = m.get(p.key);
+    if (set === undefined) {
+      set = new Set();
+      m.set(p.key, set);
+    }
+    set.add(p.attr);
+  }
+  return m;
+})();
+
+/**
+ * Top-level keys of evtx_dump's `Event` beside which System names can only come from System: the
+ * eager reader prefixes whatever EventData, UserData and RenderingInfo hold (`EventData_…`,
+ * `UserData_…`, `RenderingInfo_…`), while any other element's attributes become `<element>_<attr>`,
+ * which could be a System name.
+ */
+const SYSTEM_SAFE_EVENT_KEYS: ReadonlySet<string> = new Set([
+  '#attributes',
+  '#text',
+  'System',
+  'EventData',
+  'UserData',
+  'RenderingInfo',
+]);
+
+/** Top-level keys of evtx_dump's `Event` that a plain record may have. */
+const PLAIN_EVENT_KEYS: ReadonlySet<string> = new Set(['#attributes', 'System', 'EventData']);
+
+/** A System value or attribute as the view stores it; undefined when empty. */
+function systemText(name: string, text: string | undefined): string | undefined {
+  if (text === undefined || text === '' || isLayout(text)) return undefined;
+  return name === 'TimeCreated_SystemTime' ? normSystemTime(text).text : normValue(text);
+}
+
+/** python-evtx's rendering of an array substitution, which the eager reader splits into items. */
+function isStringArray(v: string): boolean {
+  return v.charCodeAt(0) === 60 /* < */ && v.startsWith('<string>');
+}
+
+/** `"Data":{"#text":…}` (unnamed <Data>) holding scalars only, with nothing beside `#text`. */
+function plainUnnamed(v: object): boolean {
+  if (Array.isArray(v)) return false;
+  let text = false;
+  for (const k in v) {
+    if (k !== '#text') return false;
+    text = true;
+  }
+  if (!text) return false;
+  const t = (v as JObj)['#text'];
+  const items = Array.isArray(t) ? t : [t];
+  for (const e of items) {
+    if (e !== null && typeof e === 'object') return false;
+    if (typeof e === 'string' && isStringArray(e)) return false;
+  }
+  return true;
+}
+
+/** The unnamed <Data> list as the eager reader keeps it (empty items hold their place); undefined if all empty. */
+function unnamedList(v: JObj, raw: string): string[] | undefined {
+  const t = v['#text'];
+  const items = Array.isArray(t) ? t : [t];
+  const out: string[] = [];
+  let filled = false;
+  for (const e of items) {
+    const s = scalar(e, raw, 'Data') ?? '';
+    if (s === '' || isLayout(s)) out.push('');
+    else {
+      filled = true;
+      out.push(normValue(s));
+    }
+  }
+  return filled ? out : undefined;
+}
+
+/** An EventData leaf of a plain record as the view stores it; undefined when empty. */
+function dataText(v: unknown, raw: string, key: string): string | undefined {
+  const s = scalar(v, raw, key);
+  if (s === undefined || s === '' || isLayout(s)) return undefined;
+  return normValue(s);
+}
+
+const materialiser = new FieldBuilder();
+
+/**
+ * The Event view of one evtx_dump JSON record, read from the parsed object on demand instead of
+ * copied into a field dictionary up front. Most records are *plain*: a System block of the known
+ * names and an EventData block of scalar leaves. For those a field is looked up where evtx_dump put
+ * it and normalised as the reader would have (docs/event-fields.md), so a record costs its
+ * JSON.parse and little else until a rule reads it. Anything else (UserData, RenderingInfo, nested or
+ * repeated leaves, names that clash with System names, namespaced keys, python-evtx string arrays)
+ * is read by the eager reader (`jsonRecord` into a FieldBuilder) on first use, so both give the same
+ * view by construction; a differential test holds them equal over the shared corpus.
+ */
+export class EvtxJsonEvent implements Event {
+  private readonly sys: JObj | undefined;
+  private readonly ed: JObj | undefined;
+  /** undefined until checked; then whether the record is plain. */
+  private plainChecked: boolean | undefined;
+  /** undefined until checked; then whether System names can be read in place (see systemValue). */
+  private systemChecked: boolean | undefined;
+  private full: FlatEvent | undefined;
+  private ms: number | undefined;
+  private collected: { names: string[]; values: string[] } | undefined;
+
+  constructor(
+    private readonly root: JObj,
+    private readonly raw: string,
+  ) {
+    const ev = root.Event as JObj;
+    this.sys = isObj(ev.System) ? ev.System : undefined;
+    this.ed = isObj(ev.EventData) ? ev.EventData : undefined;
+  }
+
+  /** Whether every field can be read in place (see the class comment). Checked once. */
+  private get plain(): boolean {
+    if (this.plainChecked === undefined) this.plainChecked = this.checkPlain();
+    return this.plainChecked;
+  }
+
+  private get systemInPlace(): boolean {
+    if (this.systemChecked === undefined) {
+      let ok = true;
+      for (const k in this.root.Event as JObj) if (!SYSTEM_SAFE_EVENT_KEYS.has(k)) ok = false;
+      this.systemChecked = ok;
+    }
+    return this.systemChecked;
+  }
+
+  private checkPlain(): boolean {
+    const ev = this.root.Event as JObj;
+    for (const k in ev) {
+      if (!PLAIN_EVENT_KEYS.has(k)) return false;
+      const v = ev[k];
+      if (k !== '#attributes' && v !== null && !isObj(v)) return false;
+    }
+    const sys = this.sys;
+    if (sys !== undefined) {
+      for (const k in sys) {
+        const v = sys[k];
+        if (v === null || v === undefined) continue;
+        if (typeof v !== 'object') {
+          if (!TEXT_KEYS.has(k)) return false;
+          continue;
+        }
+        if (Array.isArray(v)) return false;
+        const o = v as JObj;
+        for (const c in o) {
+          const cv = o[c];
+          if (c === '#text') {
+            if (!TEXT_KEYS.has(k) || (cv !== null && typeof cv === 'object')) return false;
+          } else if (c === '#attributes') {
+            if (cv === null || cv === undefined) continue;
+            if (!isObj(cv)) return false;
+            const allowed = ATTRS_OF.get(k);
+            for (const a in cv) {
+              const av = cv[a];
+              if (av !== null && typeof av === 'object') return false;
+              if ((allowed === undefined || !allowed.has(a)) && !isXmlns(a)) return false;
+            }
+          } else return false;
+        }
+      }
+    }
+    const ed = this.ed;
+    if (ed !== undefined) {
+      for (const k in ed) {
+        const v = ed[k];
+        if (k === '#attributes') {
+          if (v === null || v === undefined) continue;
+          if (!isObj(v)) return false;
+          for (const a in v) {
+            const av = v[a];
+            if (av !== null && typeof av === 'object') return false;
+            // `EventData_<a>` must not also be a leaf's name (the eager reader would make a list).
+            if (!isXmlns(a) && Object.hasOwn(ed, `EventData_${a}`)) return false;
+          }
+          continue;
+        }
+        if (k === '#text' || SYSTEM_FIELD_NAMES.has(k) || k.indexOf(':') >= 0) return false;
+        if (typeof v === 'string') {
+          if (isStringArray(v)) return false;
+        } else if (v !== null && typeof v === 'object') {
+          if (k !== 'Data' || !plainUnnamed(v)) return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  /** The view built by the eager reader (for records that are not plain, and for `fields`). */
+  private materialised(): FlatEvent {
+    if (this.full === undefined) {
+      jsonRecord(this.root, this.raw, materialiser);
+      this.full = materialiser.finish();
+    }
+    return this.full;
+  }
+
+  /** Whether the field dictionary has been built (for tests: plain records should not need it). */
+  get materialisedYet(): boolean {
+    return this.full !== undefined;
+  }
+
+  get timestamp(): number {
+    if (this.ms === undefined) {
+      const t = this.systemField('TimeCreated_SystemTime');
+      this.ms = typeof t === 'string' ? normSystemTime(t).ms : Number.NaN;
+    }
+    return this.ms;
+  }
+
+  /**
+   * A System name. It is read in place unless another element could also produce it: an element
+   * other than those of SYSTEM_SAFE_EVENT_KEYS, or a System child spelled as the joined name itself
+   * (`"Provider_Name":…` beside `"Provider":{"#attributes":{"Name":…}}`). Neither needs the rest of
+   * the record to be plain, so the time, channel and event id every hunt reads cost little.
+   */
+  private systemField(name: string): FieldValue | undefined {
+    if (this.plainChecked === true) return this.systemValue(name);
+    if (!this.systemInPlace) return this.materialised().fields[name];
+    const path = SYSTEM_PATH.get(name);
+    if (path?.attr !== undefined && this.sys !== undefined && Object.hasOwn(this.sys, name))
+      return this.materialised().fields[name];
+    return this.systemValue(name);
+  }
+
+  /** A System name read where evtx_dump puts it. */
+  private systemValue(name: string): string | undefined {
+    const sys = this.sys;
+    const path = SYSTEM_PATH.get(name);
+    if (sys === undefined || path === undefined || !Object.hasOwn(sys, path.key)) return undefined;
+    const v = sys[path.key];
+    if (path.attr === undefined) {
+      return systemText(
+        name,
+        isObj(v) ? scalar(v['#text'], this.raw, path.key) : scalar(v, this.raw, path.key),
+      );
+    }
+    if (!isObj(v)) return undefined;
+    const attrs = v['#attributes'];
+    if (!isObj(attrs) || !Object.hasOwn(attrs, path.attr)) return undefined;
+    return systemText(name, scalar(attrs[path.attr], this.raw, path.attr));
+  }
+
+  /** A flat name of the view. */
+  private flat(name: string): FieldValue | undefined {
+    if (SYSTEM_PATH.has(name)) return this.systemField(name);
+    if (!this.plain) return this.materialised().fields[name];
+    const ed = this.ed;
+    if (ed === undefined) return undefined;
+    if (Object.hasOwn(ed, name)) {
+      const v = ed[name];
+      return v !== null && typeof v === 'object'
+        ? unnamedList(v as JObj, this.raw)
+        : dataText(v, this.raw, name);
+    }
+    if (name.startsWith('EventData_')) {
+      const attrs = ed['#attributes'];
+      const a = name.slice(10);
+      if (isObj(attrs) && !isXmlns(a) && Object.hasOwn(attrs, a)) return dataText(attrs[a], this.raw, a);
+    }
+    return undefined;
+  }
+
+  private text(name: string): string {
+    const v = this.flat(name);
+    if (v === undefined) return '';
+    return typeof v === 'string' ? v : (v[0] ?? '');
+  }
+
+  get computer(): string {
+    return this.text('Computer');
+  }
+  get channel(): string {
+    return this.text('Channel');
+  }
+  get eventId(): string {
+    return this.text('EventID');
+  }
+  get recordId(): string {
+    return this.text('EventRecordID');
+  }
+  get provider(): string {
+    return this.text('Provider_Name');
+  }
+
+  get fields(): Readonly<Dict<FieldValue>> {
+    return this.materialised().fields;
+  }
+
+  get(name: string): FieldValue | undefined {
+    const v = this.flat(name);
+    if (v !== undefined || (name.indexOf('.') < 0 && name !== '@timestamp' && name !== 'message')) return v;
+    for (const n of resolveNames(name)) {
+      const r = this.flat(n);
+      if (r !== undefined) return r;
+    }
+    return undefined;
+  }
+
+  /** Names and values of a plain record, in the order the eager reader would store them. */
+  private collect(): { names: string[]; values: string[] } {
+    if (this.collected === undefined) {
+      const names: string[] = [];
+      const values: string[] = [];
+      const sys = this.sys;
+      if (sys !== undefined) {
+        for (const k of Object.keys(sys)) {
+          const v = sys[k];
+          if (isObj(v)) {
+            const attrs = v['#attributes'];
+            if (isObj(attrs)) {
+              for (const a of Object.keys(attrs)) {
+                if (isXmlns(a)) continue;
+                const name = joinName(k, a);
+                const t = systemText(name, scalar(attrs[a], this.raw, a));
+                if (t !== undefined) {
+                  names.push(name);
+                  values.push(t);
+                }
+              }
+            }
+            const t = systemText(k, scalar(v['#text'], this.raw, k));
+            if (t !== undefined) {
+              names.push(k);
+              values.push(t);
+            }
+          } else {
+            const t = systemText(k, scalar(v, this.raw, k));
+            if (t !== undefined) {
+              names.push(k);
+              values.push(t);
+            }
+          }
+        }
+      }
+      const ed = this.ed;
+      if (ed !== undefined) {
+        for (const k of Object.keys(ed)) {
+          if (k === '#attributes') {
+            const attrs = ed[k];
+            if (!isObj(attrs)) continue;
+            for (const a of Object.keys(attrs)) {
+              if (isXmlns(a)) continue;
+              const t = dataText(attrs[a], this.raw, a);
+              if (t !== undefined) {
+                names.push(`EventData_${a}`);
+                values.push(t);
+              }
+            }
+            continue;
+          }
+          const v = ed[k];
+          if (v !== null && typeof v === 'object') {
+            const list = unnamedList(v as JObj, this.raw);
+            if (list !== undefined) {
+              names.push(k);
+              for (const x of list) values.push(x);
+            }
+            continue;
+          }
+          const t = dataText(v, this.raw, k);
+          if (t !== undefined) {
+            names.push(k);
+            values.push(t);
+          }
+        }
+      }
+      this.collected = { names, values };
+    }
+    return this.collected;
+  }
+
+  fieldNames(): readonly string[] {
+    return this.plain ? this.collect().names : this.materialised().fieldNames();
+  }
+
+  allValues(): readonly string[] {
+    return this.plain ? this.collect().values : this.materialised().allValues();
+  }
+}
