@@ -3,7 +3,7 @@ import { FieldBuilder, isLayout, SYSTEM_FIELD_NAMES } from './builder.js';
 import type { FlatEvent } from './event.js';
 import { isObj, isXmlns, jsonRecord, scalar } from './json-event.js';
 import { joinName, resolveNames } from './names.js';
-import { normSystemTime, normValue } from './normalize.js';
+import { normSystemTime, normValue, parseTime } from './normalize.js';
 import type { Event, FieldValue } from './types.js';
 
 type JObj = Record<string, unknown>;
@@ -235,7 +235,7 @@ export class EvtxJsonEvent implements Event {
   get timestamp(): number {
     if (this.ms === undefined) {
       const t = this.systemField('TimeCreated_SystemTime');
-      this.ms = typeof t === 'string' ? normSystemTime(t).ms : Number.NaN;
+      this.ms = typeof t === 'string' ? (parseTime(t)?.ms ?? Number.NaN) : Number.NaN;
     }
     return this.ms;
   }
