@@ -1,6 +1,6 @@
 import type { RuleMeta } from '../common/index.js';
-import type { EventHead, EventSnapshot, HitEvent, SequenceHit } from '../engine/index.js';
-import { detailsFor, type HitRecord, JsonText, type RuleKind } from '../output/index.js';
+import type { EventSnapshot, SequenceHit } from '../engine/index.js';
+import { detailsFor, type HitRecord, type RuleKind } from '../output/index.js';
 import { groupHitId, hitId } from '../state/index.js';
 
 /** What a hit record needs of its rule (EQL rules have no status). */
@@ -17,7 +17,7 @@ export function isoTime(ms: number): string | null {
 }
 
 /** The stable id of a rule's hit on one event (see state/hit-id). */
-export function eventHitId(ruleId: string, ev: EventHead): string {
+export function eventHitId(ruleId: string, ev: EventSnapshot): string {
   return hitId(ruleId, {
     computer: ev.computer,
     channel: ev.channel,
@@ -28,7 +28,7 @@ export function eventHitId(ruleId: string, ev: EventHead): string {
 
 export function buildHit(
   rule: HitRule,
-  ev: HitEvent,
+  ev: EventSnapshot,
   kind: RuleKind,
   id = eventHitId(rule.id, ev),
 ): HitRecord {
@@ -42,8 +42,8 @@ export function buildHit(
     event_id: numeric(ev.eventId),
     record_id: numeric(ev.recordId),
     source: ev.src,
-    details: ev.details,
-    event: new JsonText(ev.json),
+    details: detailsFor(ev.fields, ev.channel, ev.eventId),
+    event: ev.fields as Record<string, string | string[]>,
     hit_id: id,
   };
 }

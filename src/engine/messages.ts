@@ -35,38 +35,22 @@ export interface ChunkJob {
   line: number;
 }
 
-/** What identifies and places an event (the hit id, the sort order, the summary). */
-export interface EventHead {
+/** The parts of a matched event the main thread needs to build a hit record. */
+export interface EventSnapshot {
   timestamp: number;
   computer: string;
   channel: string;
   eventId: string;
   recordId: string;
-  src: SourceRef;
-}
-
-/** An event with all its fields: what EQL sequence stages keep and carry between runs. */
-export interface EventSnapshot extends EventHead {
   fields: Record<string, FieldValue>;
-}
-
-/**
- * A matched event as the main thread needs it for hit records: its fields already written as
- * terminal-safe JSON (once per event, in the worker, however many rules it hits) and its details.
- * A string crosses threads far more cheaply than a field dictionary, and the main thread, which
- * writes every hit, does not serialise the same fields again.
- */
-export interface HitEvent extends EventHead {
-  /** The fields as JSON text (escaped as jsonForTerminal escapes). */
-  json: string;
-  details: Record<string, string>;
+  src: SourceRef;
 }
 
 export interface RawHit {
   kind: 'sigma' | 'eql';
   /** Index into WorkerInit.sigma or WorkerInit.eql. */
   rule: number;
-  event: HitEvent;
+  event: EventSnapshot;
 }
 
 /** An event that matched one or more stages of an EQL sequence rule. */

@@ -6,8 +6,7 @@ import {
   compareMatches,
 } from '../correlation/index.js';
 import { applyPipes, type EqlRuleIR, SequenceMachine, type SequenceResult } from '../eql/index.js';
-import type { FieldValue } from '../event/index.js';
-import type { EventSnapshot, HitEvent, StageRecord } from './messages.js';
+import type { EventSnapshot, StageRecord } from './messages.js';
 import { SpillSorter } from './spill-sort.js';
 
 /** Cross-event records carried from one scheduled run to the next (see `carry`). */
@@ -112,15 +111,12 @@ export class TimeOrderedMatchers {
     return Object.hasOwn(this.fieldsByRule, ruleId);
   }
 
-  addBase(ruleId: string, ev: EventSnapshot | HitEvent, hitId: string): void {
+  addBase(ruleId: string, ev: EventSnapshot, hitId: string): void {
     if (Number.isNaN(ev.timestamp)) return;
     const fields: Record<string, string> = Object.create(null);
-    // A hit event carries its fields as JSON text; read with Object.hasOwn only, so a parsed
-    // `__proto__` key stays an own property and nothing inherited is read.
-    const all = 'fields' in ev ? ev.fields : (JSON.parse(ev.json) as Record<string, FieldValue>);
     for (const name of this.fieldsByRule[ruleId] ?? []) {
-      if (!Object.hasOwn(all, name)) continue;
-      const v = all[name]!;
+      if (!Object.hasOwn(ev.fields, name)) continue;
+      const v = ev.fields[name]!;
       const text = typeof v === 'string' ? v : v.join(',');
       if (text !== '') fields[name] = text;
     }

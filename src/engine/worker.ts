@@ -2,17 +2,8 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { dict } from '../common/index.js';
 import type { Event, FieldValue, SourceRef, Warning } from '../event/index.js';
 import { parseChunk, type Screen } from '../event/index.js';
-import { detailsFor, eventJson } from '../output/index.js';
 import { EqlRunner } from './eql-runner.js';
-import type {
-  ChunkJob,
-  ChunkResult,
-  EventSnapshot,
-  HitEvent,
-  RawHit,
-  StageRecord,
-  WorkerInit,
-} from './messages.js';
+import type { ChunkJob, ChunkResult, EventSnapshot, RawHit, StageRecord, WorkerInit } from './messages.js';
 import { compileSigma } from './sigma-engine.js';
 
 function snapshot(ev: Event, src: SourceRef): EventSnapshot {
@@ -28,20 +19,6 @@ function snapshot(ev: Event, src: SourceRef): EventSnapshot {
     eventId: ev.eventId,
     recordId: ev.recordId,
     fields,
-    src,
-  };
-}
-
-function hitEvent(ev: Event, src: SourceRef): HitEvent {
-  const fields = ev.fields;
-  return {
-    timestamp: ev.timestamp,
-    computer: ev.computer,
-    channel: ev.channel,
-    eventId: ev.eventId,
-    recordId: ev.recordId,
-    json: eventJson(fields),
-    details: detailsFor(fields, ev.channel, ev.eventId),
     src,
   };
 }
@@ -79,20 +56,15 @@ function start(port: NonNullable<typeof parentPort>): void {
     let current: Event | undefined;
     let currentSrc: SourceRef | undefined;
     let snap: EventSnapshot | undefined;
-    let hitEv: HitEvent | undefined;
     const snapshotNow = (): EventSnapshot => {
       snap ??= snapshot(current!, currentSrc!);
       return snap;
     };
-    const hitNow = (): HitEvent => {
-      hitEv ??= hitEvent(current!, currentSrc!);
-      return hitEv;
-    };
     const onSigma = (rule: number): void => {
-      hits.push({ kind: 'sigma', rule, event: hitNow() });
+      hits.push({ kind: 'sigma', rule, event: snapshotNow() });
     };
     const onEql = (rule: number): void => {
-      hits.push({ kind: 'eql', rule, event: hitNow() });
+      hits.push({ kind: 'eql', rule, event: snapshotNow() });
     };
     const onStages = (rule: number, stageHits: StageRecord['hits']): void => {
       stages.push({ rule, hits: stageHits, event: snapshotNow() });
@@ -111,7 +83,6 @@ function start(port: NonNullable<typeof parentPort>): void {
         current = ev;
         currentSrc = src;
         snap = undefined;
-        hitEv = undefined;
         if (screen) sigma.matchScreened(ev, onSigma);
         else sigma.match(ev, onSigma);
         if (!eql.empty) eql.run(ev, onEql, onStages);

@@ -37,37 +37,6 @@ const JSON_UNSAFE = /[\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069
  * parses to the same value.
  */
 export function jsonForTerminal(value: unknown): string {
-  return escapeJsonText(JSON.stringify(value));
-}
-
-function escapeJsonText(text: string): string {
+  const text = JSON.stringify(value);
   return text.replace(JSON_UNSAFE, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
-
-/**
- * JSON text written ahead of time (an event's fields, serialised once in a worker) that a hit
- * record carries in place of the value; the JSON sinks write it as it is. Build it with eventJson.
- */
-export class JsonText {
-  constructor(readonly text: string) {}
-}
-
-/** An event's fields as terminal-safe JSON text (what jsonForTerminal would write for them). */
-export function eventJson(fields: Readonly<Record<string, unknown>>): string {
-  return jsonForTerminal(fields);
-}
-
-/**
- * jsonForTerminal for a hit record whose values may be JsonText: the same text, key for key, as if
- * the pre-written values had been given as objects.
- */
-export function hitJson(hit: object): string {
-  let out = '{';
-  let first = true;
-  for (const [k, v] of Object.entries(hit)) {
-    if (v === undefined) continue;
-    out += `${first ? '' : ','}${JSON.stringify(k)}:${v instanceof JsonText ? v.text : escapeJsonText(JSON.stringify(v))}`;
-    first = false;
-  }
-  return `${out}}`;
 }

@@ -1,12 +1,12 @@
 import { BufferedWriter } from './buffered-writer.js';
-import { hitJson } from './escape.js';
+import { jsonForTerminal } from './escape.js';
 import type { HitRecord, HitSink } from './types.js';
 
 /** One hit record per line, nothing else. */
 export function createJsonlSink(out: NodeJS.WritableStream): HitSink {
   const w = new BufferedWriter(out);
   return {
-    write: (hit: HitRecord) => w.push(`${hitJson(hit)}\n`),
+    write: (hit: HitRecord) => w.push(`${jsonForTerminal(hit)}\n`),
     end: () => w.finish(),
     get backlogged() {
       return w.backlogged;
@@ -21,7 +21,7 @@ export function createJsonSink(out: NodeJS.WritableStream): HitSink {
   let count = 0;
   return {
     write: (hit: HitRecord) => {
-      w.push(`${count === 0 ? '[\n' : ',\n'}${hitJson(hit)}`);
+      w.push(`${count === 0 ? '[\n' : ',\n'}${jsonForTerminal(hit)}`);
       count++;
     },
     end: () => {

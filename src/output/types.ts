@@ -1,5 +1,4 @@
 import type { Level } from '../common/index.js';
-import type { JsonText } from './escape.js';
 
 export type RuleKind = 'sigma' | 'sigma-correlation' | 'eql';
 
@@ -17,11 +16,8 @@ export interface HitRecord {
   source: { file: string; offset?: number; line?: number } | null;
   /** The few fields an analyst reads first. */
   details: Record<string, string>;
-  /**
-   * All fields of the matched event (null for correlation/sequence hits); JsonText when they were
-   * serialised ahead of time (hits from the workers), written by the JSON sinks as it is.
-   */
-  event: Record<string, string | string[]> | JsonText | null;
+  /** All fields of the matched event (null for correlation/sequence hits). */
+  event: Record<string, string | string[]> | null;
   hit_id: string;
   /** Correlation and sequence hits only. */
   group?: Record<string, string | null>;

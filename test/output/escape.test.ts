@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { escapeForTerminal, eventJson, hitJson, JsonText } from '../../src/output/index.js';
-import { makeHit } from './hits.js';
+import { escapeForTerminal } from '../../src/output/index.js';
 
 describe('escapeForTerminal', () => {
   it('leaves ordinary text, backslashes and non-Latin scripts alone', () => {
@@ -34,37 +33,5 @@ describe('escapeForTerminal', () => {
     expect(escapeForTerminal('a\ud800b')).toBe('a\\uD800b');
     expect(escapeForTerminal('a\udc00b')).toBe('a\\uDC00b');
     expect(escapeForTerminal('a\ud83d\ude42b')).toBe('a🙂b');
-  });
-});
-
-describe('hit JSON with fields written ahead of time', () => {
-  const fields: Record<string, string | string[]> = Object.assign(Object.create(null), {
-    CommandLine: 'powershell -enc \u001b[31mred\u009b2J \u202eexe.txt\u2028next',
-    ['__proto__']: 'polluted?',
-    Data: ['a', '\u0085b', ''],
-    Image: 'C:\\Windows\\System32\\whoami.exe "quoted"',
-  });
-
-  it('writes exactly what serialising the record with the fields as an object writes', () => {
-    const plain = makeHit({ event: fields, details: { CommandLine: 'x\u009by' } });
-    const pre = { ...plain, event: new JsonText(eventJson(fields)) };
-    const want = JSON.stringify(plain).replace(
-      /[\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g,
-      (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
-    );
-    expect(hitJson(pre)).toBe(want);
-    expect(hitJson(plain)).toBe(want);
-    // Inert on a terminal, and the same values when read back.
-    expect(hitJson(pre)).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u202e\u2028]/);
-    const back = JSON.parse(hitJson(pre)) as { event: Record<string, unknown> };
-    expect(Object.getPrototypeOf(back.event)).toBe(Object.prototype);
-    expect(Object.hasOwn(back.event, '__proto__')).toBe(true);
-    expect(back.event.CommandLine).toBe(fields.CommandLine);
-    expect(back.event.Data).toEqual(['a', '\u0085b', '']);
-  });
-
-  it('leaves out undefined members and keeps nulls, as JSON.stringify does', () => {
-    const h = { ...makeHit({ event: null }), group: undefined, count: 3 };
-    expect(hitJson(h)).toBe(JSON.stringify(h));
   });
 });
