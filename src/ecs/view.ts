@@ -130,10 +130,10 @@ export class EcsView implements EcsSource {
   }
 
   private fromSpec(spec: FieldSpec): EcsValue {
-    if (typeof spec === 'string') return this.ev.fields[spec];
+    if (typeof spec === 'string') return this.ev.field(spec);
     if ('value' in spec) return spec.value;
     const [source, transform] = spec as readonly [string, Transform];
-    const raw = text(this.ev.fields[source]);
+    const raw = text(this.ev.field(source));
     return raw === undefined || raw === '' ? undefined : TRANSFORMS[transform](raw);
   }
 
@@ -185,7 +185,7 @@ const ECS_MARKERS = ['event.category', 'ecs.version', 'event.kind', 'event.datas
 
 /** True when the event carries ECS fields of its own (read as is, not mapped). */
 export function isEcsEvent(ev: Event): boolean {
-  return ECS_MARKERS.some((k) => Object.hasOwn(ev.fields, k));
+  return ECS_MARKERS.some((k) => ev.field(k) !== undefined);
 }
 
 /**

@@ -12,10 +12,7 @@ export function workerLimits(rules: number): {
   maxYoungGenerationSizeMb: number;
   maxOldGenerationSizeMb: number;
 } {
-  return {
-    maxYoungGenerationSizeMb: Number(process.env.SPOOR_YG ?? 8),
-    maxOldGenerationSizeMb: 512 + Math.ceil(rules / 20),
-  };
+  return { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 512 + Math.ceil(rules / 20) };
 }
 
 /**

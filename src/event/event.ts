@@ -34,6 +34,9 @@ export class FlatEvent implements Event {
   get provider(): string {
     return text(this.fields.Provider_Name);
   }
+  field(name: string): FieldValue | undefined {
+    return this.fields[name];
+  }
   fieldNames(): readonly string[] {
     return Object.keys(this.fields);
   }

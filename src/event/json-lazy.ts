@@ -2,7 +2,7 @@ import type { Dict } from '../common/index.js';
 import { FieldBuilder, isLayout, SYSTEM_FIELD_NAMES } from './builder.js';
 import type { FlatEvent } from './event.js';
 import { isObj, isXmlns, jsonRecord, scalar } from './json-event.js';
-import { joinName, resolveNames } from './names.js';
+import { resolveNames } from './names.js';
 import { normSystemTime, normValue, parseTime } from './normalize.js';
 import type { Event, FieldValue } from './types.js';
 
@@ -114,13 +114,14 @@ const materialiser = new FieldBuilder();
 
 /**
  * The Event view of one evtx_dump JSON record, read from the parsed object on demand instead of
- * copied into a field dictionary up front. Most records are *plain*: a System block of the known
- * names and an EventData block of scalar leaves. For those a field is looked up where evtx_dump put
- * it and normalised as the reader would have (docs/event-fields.md), so a record costs its
- * JSON.parse and little else until a rule reads it. Anything else (UserData, RenderingInfo, nested or
- * repeated leaves, names that clash with System names, namespaced keys, python-evtx string arrays)
- * is read by the eager reader (`jsonRecord` into a FieldBuilder) on first use, so both give the same
- * view by construction; a differential test holds them equal over the shared corpus.
+ * copied into a field dictionary up front. Its time, channel, event id and the other System names
+ * are read where evtx_dump puts them, so a record no rule can reach (its channel and event id name
+ * no rule) costs its JSON.parse and little else. Single fields of a *plain* record (a System block of
+ * the known names, an EventData block of scalar leaves) are read in place too, normalised as the
+ * eager reader would have (docs/event-fields.md). Anything else, and any read of every value (the
+ * literal pre-filter, keyword searches, a hit's fields), builds the dictionary once with the eager
+ * reader (`jsonRecord` into a FieldBuilder), so both give the same view by construction; a
+ * differential test holds them equal over the shared corpus.
  */
 export class EvtxJsonEvent implements Event {
   private readonly sys: JObj | undefined;
@@ -131,7 +132,6 @@ export class EvtxJsonEvent implements Event {
   private systemChecked: boolean | undefined;
   private full: FlatEvent | undefined;
   private ms: number | undefined;
-  private collected: { names: string[]; values: string[] } | undefined;
 
   constructor(
     private readonly root: JObj,
@@ -275,6 +275,7 @@ export class EvtxJsonEvent implements Event {
 
   /** A flat name of the view. */
   private flat(name: string): FieldValue | undefined {
+    if (this.full !== undefined) return this.full.fields[name];
     if (SYSTEM_PATH.has(name)) return this.systemField(name);
     if (!this.plain) return this.materialised().fields[name];
     const ed = this.ed;
@@ -319,6 +320,10 @@ export class EvtxJsonEvent implements Event {
     return this.materialised().fields;
   }
 
+  field(name: string): FieldValue | undefined {
+    return this.flat(name);
+  }
+
   get(name: string): FieldValue | undefined {
     const v = this.flat(name);
     if (v !== undefined || (name.indexOf('.') < 0 && name !== '@timestamp' && name !== 'message')) return v;
@@ -329,84 +334,15 @@ export class EvtxJsonEvent implements Event {
     return undefined;
   }
 
-  /** Names and values of a plain record, in the order the eager reader would store them. */
-  private collect(): { names: string[]; values: string[] } {
-    if (this.collected === undefined) {
-      const names: string[] = [];
-      const values: string[] = [];
-      const sys = this.sys;
-      if (sys !== undefined) {
-        for (const k of Object.keys(sys)) {
-          const v = sys[k];
-          if (isObj(v)) {
-            const attrs = v['#attributes'];
-            if (isObj(attrs)) {
-              for (const a of Object.keys(attrs)) {
-                if (isXmlns(a)) continue;
-                const name = joinName(k, a);
-                const t = systemText(name, scalar(attrs[a], this.raw, a));
-                if (t !== undefined) {
-                  names.push(name);
-                  values.push(t);
-                }
-              }
-            }
-            const t = systemText(k, scalar(v['#text'], this.raw, k));
-            if (t !== undefined) {
-              names.push(k);
-              values.push(t);
-            }
-          } else {
-            const t = systemText(k, scalar(v, this.raw, k));
-            if (t !== undefined) {
-              names.push(k);
-              values.push(t);
-            }
-          }
-        }
-      }
-      const ed = this.ed;
-      if (ed !== undefined) {
-        for (const k of Object.keys(ed)) {
-          if (k === '#attributes') {
-            const attrs = ed[k];
-            if (!isObj(attrs)) continue;
-            for (const a of Object.keys(attrs)) {
-              if (isXmlns(a)) continue;
-              const t = dataText(attrs[a], this.raw, a);
-              if (t !== undefined) {
-                names.push(`EventData_${a}`);
-                values.push(t);
-              }
-            }
-            continue;
-          }
-          const v = ed[k];
-          if (v !== null && typeof v === 'object') {
-            const list = unnamedList(v as JObj, this.raw);
-            if (list !== undefined) {
-              names.push(k);
-              for (const x of list) values.push(x);
-            }
-            continue;
-          }
-          const t = dataText(v, this.raw, k);
-          if (t !== undefined) {
-            names.push(k);
-            values.push(t);
-          }
-        }
-      }
-      this.collected = { names, values };
-    }
-    return this.collected;
-  }
-
+  /**
+   * Every name / every value: the record is read whole then, so the dictionary is built once (by the
+   * eager reader) and later lookups read it, at the cost an eager read would have had.
+   */
   fieldNames(): readonly string[] {
-    return this.plain ? this.collect().names : this.materialised().fieldNames();
+    return this.materialised().fieldNames();
   }
 
   allValues(): readonly string[] {
-    return this.plain ? this.collect().values : this.materialised().allValues();
+    return this.materialised().allValues();
   }
 }

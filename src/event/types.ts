@@ -28,6 +28,8 @@ export interface Event {
   fieldNames(): readonly string[];
   /** Every value of every field, lists flattened, in no particular order (keyword searches, pre-filter). */
   allValues(): readonly string[];
+  /** The value stored under exactly this flat name (no dotted-path resolution); undefined when absent. */
+  field(name: string): FieldValue | undefined;
   /** Resolves a Sigma-style or dotted field name; undefined when absent. */
   get(name: string): FieldValue | undefined;
 }
