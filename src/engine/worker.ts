@@ -1,5 +1,4 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { dict } from '../common/index.js';
 import type { Event, FieldValue, SourceRef, Warning } from '../event/index.js';
 import { parseChunk, type Screen } from '../event/index.js';
 import { EqlRunner } from './eql-runner.js';
@@ -7,11 +6,9 @@ import type { ChunkJob, ChunkResult, EventSnapshot, RawHit, StageRecord, WorkerI
 import { compileSigma } from './sigma-engine.js';
 
 function snapshot(ev: Event, src: SourceRef): EventSnapshot {
-  // A null-prototype copy: a field named __proto__ is an ordinary key here, and the structured
-  // clone to the main thread creates it as an own property there too.
-  const fields = dict<FieldValue>();
-  const from = ev.fields;
-  for (const k in from) fields[k] = from[k]!;
+  // The view's own null-prototype dictionary, not a copy: the structured clone to the main thread
+  // copies it anyway, and creates a field named __proto__ as an own property there too.
+  const fields = ev.fields as Record<string, FieldValue>;
   return {
     timestamp: ev.timestamp,
     computer: ev.computer,
