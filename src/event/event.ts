@@ -2,9 +2,24 @@ import { type Dict, dict } from '../common/index.js';
 import { resolveNames } from './names.js';
 import type { Event, FieldValue } from './types.js';
 
-function text(v: FieldValue | undefined): string {
+/** A value's (first) text; '' when absent. */
+export function firstText(v: FieldValue | undefined): string {
   if (v === undefined) return '';
   return typeof v === 'string' ? v : (v[0] ?? '');
+}
+
+/**
+ * `Event.get` for any view: the name as stored, and for a dotted path (or `@timestamp`, `message`)
+ * the flat names it may be stored under, through a memoised table.
+ */
+export function getByName(ev: Pick<Event, 'field'>, name: string): FieldValue | undefined {
+  const v = ev.field(name);
+  if (v !== undefined || (name.indexOf('.') < 0 && name !== '@timestamp' && name !== 'message')) return v;
+  for (const n of resolveNames(name)) {
+    const r = ev.field(n);
+    if (r !== undefined) return r;
+  }
+  return undefined;
 }
 
 /**
@@ -20,19 +35,19 @@ export class FlatEvent implements Event {
     this.timestamp = timestamp;
   }
   get computer(): string {
-    return text(this.fields.Computer);
+    return firstText(this.fields.Computer);
   }
   get channel(): string {
-    return text(this.fields.Channel);
+    return firstText(this.fields.Channel);
   }
   get eventId(): string {
-    return text(this.fields.EventID);
+    return firstText(this.fields.EventID);
   }
   get recordId(): string {
-    return text(this.fields.EventRecordID);
+    return firstText(this.fields.EventRecordID);
   }
   get provider(): string {
-    return text(this.fields.Provider_Name);
+    return firstText(this.fields.Provider_Name);
   }
   field(name: string): FieldValue | undefined {
     return this.fields[name];
@@ -52,13 +67,7 @@ export class FlatEvent implements Event {
   }
   /** One dictionary lookup for a stored name; dotted paths are resolved through a memoised table. */
   get(name: string): FieldValue | undefined {
-    const v = this.fields[name];
-    if (v !== undefined || (name.indexOf('.') < 0 && name !== '@timestamp' && name !== 'message')) return v;
-    for (const n of resolveNames(name)) {
-      const r = this.fields[n];
-      if (r !== undefined) return r;
-    }
-    return undefined;
+    return getByName(this, name);
   }
 }
 

@@ -1,8 +1,7 @@
 import type { Dict } from '../common/index.js';
 import { FieldBuilder, isLayout, SYSTEM_FIELD_NAMES } from './builder.js';
-import type { FlatEvent } from './event.js';
+import { type FlatEvent, firstText, getByName } from './event.js';
 import { isObj, isXmlns, jsonRecord, scalar } from './json-event.js';
-import { resolveNames } from './names.js';
 import { normSystemTime, normValue, parseTime } from './normalize.js';
 import type { Event, FieldValue } from './types.js';
 
@@ -294,26 +293,20 @@ export class EvtxJsonEvent implements Event {
     return undefined;
   }
 
-  private text(name: string): string {
-    const v = this.flat(name);
-    if (v === undefined) return '';
-    return typeof v === 'string' ? v : (v[0] ?? '');
-  }
-
   get computer(): string {
-    return this.text('Computer');
+    return firstText(this.flat('Computer'));
   }
   get channel(): string {
-    return this.text('Channel');
+    return firstText(this.flat('Channel'));
   }
   get eventId(): string {
-    return this.text('EventID');
+    return firstText(this.flat('EventID'));
   }
   get recordId(): string {
-    return this.text('EventRecordID');
+    return firstText(this.flat('EventRecordID'));
   }
   get provider(): string {
-    return this.text('Provider_Name');
+    return firstText(this.flat('Provider_Name'));
   }
 
   get fields(): Readonly<Dict<FieldValue>> {
@@ -325,13 +318,7 @@ export class EvtxJsonEvent implements Event {
   }
 
   get(name: string): FieldValue | undefined {
-    const v = this.flat(name);
-    if (v !== undefined || (name.indexOf('.') < 0 && name !== '@timestamp' && name !== 'message')) return v;
-    for (const n of resolveNames(name)) {
-      const r = this.flat(n);
-      if (r !== undefined) return r;
-    }
-    return undefined;
+    return getByName(this, name);
   }
 
   /**
