@@ -71,7 +71,7 @@ function isStringArray(v: string): boolean {
 function plainUnnamed(v: object): boolean {
   if (Array.isArray(v)) return false;
   let text = false;
-  for (const k in v) {
+  for (const k of Object.keys(v)) {
     if (k !== '#text') return false;
     text = true;
   }
@@ -120,7 +120,8 @@ const materialiser = new FieldBuilder();
  * eager reader would have (docs/event-fields.md). Anything else, and any read of every value (the
  * literal pre-filter, keyword searches, a hit's fields), builds the dictionary once with the eager
  * reader (`jsonRecord` into a FieldBuilder), so both give the same view by construction; a
- * differential test holds them equal over the shared corpus.
+ * differential test holds them equal over the shared corpus. As there, keys are read with
+ * Object.keys / Object.hasOwn only: nothing inherited is ever taken for a field.
  */
 export class EvtxJsonEvent implements Event {
   private readonly sys: JObj | undefined;
@@ -150,7 +151,7 @@ export class EvtxJsonEvent implements Event {
   private get systemInPlace(): boolean {
     if (this.systemChecked === undefined) {
       let ok = true;
-      for (const k in this.root.Event as JObj) if (!SYSTEM_SAFE_EVENT_KEYS.has(k)) ok = false;
+      for (const k of Object.keys(this.root.Event as JObj)) if (!SYSTEM_SAFE_EVENT_KEYS.has(k)) ok = false;
       this.systemChecked = ok;
     }
     return this.systemChecked;
@@ -158,14 +159,14 @@ export class EvtxJsonEvent implements Event {
 
   private checkPlain(): boolean {
     const ev = this.root.Event as JObj;
-    for (const k in ev) {
+    for (const k of Object.keys(ev)) {
       if (!PLAIN_EVENT_KEYS.has(k)) return false;
       const v = ev[k];
       if (k !== '#attributes' && v !== null && !isObj(v)) return false;
     }
     const sys = this.sys;
     if (sys !== undefined) {
-      for (const k in sys) {
+      for (const k of Object.keys(sys)) {
         const v = sys[k];
         if (v === null || v === undefined) continue;
         if (typeof v !== 'object') {
@@ -174,7 +175,7 @@ export class EvtxJsonEvent implements Event {
         }
         if (Array.isArray(v)) return false;
         const o = v as JObj;
-        for (const c in o) {
+        for (const c of Object.keys(o)) {
           const cv = o[c];
           if (c === '#text') {
             if (!TEXT_KEYS.has(k) || (cv !== null && typeof cv === 'object')) return false;
@@ -182,7 +183,7 @@ export class EvtxJsonEvent implements Event {
             if (cv === null || cv === undefined) continue;
             if (!isObj(cv)) return false;
             const allowed = ATTRS_OF.get(k);
-            for (const a in cv) {
+            for (const a of Object.keys(cv)) {
               const av = cv[a];
               if (av !== null && typeof av === 'object') return false;
               if ((allowed === undefined || !allowed.has(a)) && !isXmlns(a)) return false;
@@ -193,12 +194,12 @@ export class EvtxJsonEvent implements Event {
     }
     const ed = this.ed;
     if (ed !== undefined) {
-      for (const k in ed) {
+      for (const k of Object.keys(ed)) {
         const v = ed[k];
         if (k === '#attributes') {
           if (v === null || v === undefined) continue;
           if (!isObj(v)) return false;
-          for (const a in v) {
+          for (const a of Object.keys(v)) {
             const av = v[a];
             if (av !== null && typeof av === 'object') return false;
             // `EventData_<a>` must not also be a leaf's name (the eager reader would make a list).
