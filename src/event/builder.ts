@@ -39,8 +39,18 @@ export const SYSTEM_FIELD_NAMES: ReadonlySet<string> = new Set([
  * Whitespace that holds a line break and nothing else is the layout of a pretty-printed export
  * (`<Correlation>⏎  </Correlation>`), not a value: it counts as empty.
  */
-export function isLayout(v: string): boolean {
+function isLayout(v: string): boolean {
   return v.charCodeAt(0) <= 32 && v.indexOf('\n') >= 0 && /^[ \t\r\n]*$/.test(v);
+}
+
+/** The view's one rule for empty: no text, or only the layout of a pretty-printed file. */
+export function isEmptyValue(v: string): boolean {
+  return v === '' || isLayout(v);
+}
+
+/** python-evtx's rendering of an array substitution (`<string>a</string>⏎…`), read back as a list. */
+export function isStringArrayText(v: string): boolean {
+  return v.charCodeAt(0) === 60 /* < */ && v.startsWith('<string>');
 }
 
 const STRING_ITEM = /<string>([\s\S]*?)<\/string>\n?/y;
@@ -50,7 +60,7 @@ const STRING_ITEM = /<string>([\s\S]*?)<\/string>\n?/y;
  * where Windows and evtx_dump repeat the element: read it back as the list of items.
  */
 function stringArray(v: string): string[] | undefined {
-  if (!v.startsWith('<string>')) return undefined;
+  if (!isStringArrayText(v)) return undefined;
   const out: string[] = [];
   STRING_ITEM.lastIndex = 0;
   while (STRING_ITEM.lastIndex < v.length) {
@@ -75,7 +85,7 @@ export class FieldBuilder {
 
   /** A System value (`EventID`) or attribute (`Provider_Name`): the last one wins. */
   system(name: string, value: string): void {
-    if (value === '' || isLayout(value)) return;
+    if (isEmptyValue(value)) return;
     if (name === 'TimeCreated_SystemTime') {
       const t = normSystemTime(value);
       this.ms = t.ms;
@@ -87,7 +97,7 @@ export class FieldBuilder {
 
   /** A named EventData / UserData leaf; `prefix` is `EventData_` or `UserData_` for System clashes. */
   data(name: string, value: string, prefix: string): void {
-    if (value === '' || isLayout(value)) return;
+    if (isEmptyValue(value)) return;
     if (SYSTEM_FIELD_NAMES.has(name)) name = prefix + name;
     if (value.charCodeAt(0) === 60 /* < */) {
       const items = stringArray(value);
@@ -101,7 +111,7 @@ export class FieldBuilder {
 
   /** A value kept under its name as it is (ECS dotted names, flat JSON keys): repeats become lists. */
   plain(name: string, value: string): void {
-    if (value === '' || isLayout(value)) return;
+    if (isEmptyValue(value)) return;
     this.add(name, normValue(value));
   }
 
@@ -115,7 +125,7 @@ export class FieldBuilder {
         return;
       }
     }
-    if (value !== '' && !isLayout(value)) {
+    if (!isEmptyValue(value)) {
       this.unnamedFilled = true;
       this.unnamed.push(normValue(value));
     } else this.unnamed.push('');

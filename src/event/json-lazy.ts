@@ -1,5 +1,5 @@
 import type { Dict } from '../common/index.js';
-import { FieldBuilder, isLayout, SYSTEM_FIELD_NAMES } from './builder.js';
+import { FieldBuilder, isEmptyValue, isStringArrayText, SYSTEM_FIELD_NAMES } from './builder.js';
 import { type FlatEvent, firstText, getByName } from './event.js';
 import { isObj, isXmlns, jsonRecord, scalar } from './json-event.js';
 import { normSystemTime, normValue, parseTime } from './normalize.js';
@@ -7,8 +7,13 @@ import type { Event, FieldValue } from './types.js';
 
 type JObj = Record<string, unknown>;
 
-/** Where each System name of the view lives in evtx_dump's System block: the key, and the attribute. */
-const SYSTEM_PATH: ReadonlyMap<string, { key: string; attr: string | undefined }> = new Map(
+/** Where a System name of the view lives in evtx_dump's System block: the key, and the attribute. */
+interface SystemPath {
+  key: string;
+  attr: string | undefined;
+}
+
+const SYSTEM_PATH: ReadonlyMap<string, SystemPath> = new Map(
   [...SYSTEM_FIELD_NAMES].map((name) => {
     const u = name.indexOf('_');
     return [
@@ -17,6 +22,9 @@ const SYSTEM_PATH: ReadonlyMap<string, { key: string; attr: string | undefined }
     ];
   }),
 );
+
+const TIME_NAME = 'TimeCreated_SystemTime';
+const TIME_PATH = SYSTEM_PATH.get(TIME_NAME) as SystemPath;
 
 /** System keys stored from a scalar or `#text` (no attribute part), e.g. `EventID`, `Channel`. */
 const TEXT_KEYS: ReadonlySet<string> = new Set(
@@ -58,13 +66,8 @@ const PLAIN_EVENT_KEYS: ReadonlySet<string> = new Set(['#attributes', 'System', 
 
 /** A System value or attribute as the view stores it; undefined when empty. */
 function systemText(name: string, text: string | undefined): string | undefined {
-  if (text === undefined || text === '' || isLayout(text)) return undefined;
-  return name === 'TimeCreated_SystemTime' ? normSystemTime(text).text : normValue(text);
-}
-
-/** python-evtx's rendering of an array substitution, which the eager reader splits into items. */
-function isStringArray(v: string): boolean {
-  return v.charCodeAt(0) === 60 /* < */ && v.startsWith('<string>');
+  if (text === undefined || isEmptyValue(text)) return undefined;
+  return name === TIME_NAME ? normSystemTime(text).text : normValue(text);
 }
 
 /** `"Data":{"#text":…}` (unnamed <Data>) holding scalars only, with nothing beside `#text`. */
@@ -80,7 +83,7 @@ function plainUnnamed(v: object): boolean {
   const items = Array.isArray(t) ? t : [t];
   for (const e of items) {
     if (e !== null && typeof e === 'object') return false;
-    if (typeof e === 'string' && isStringArray(e)) return false;
+    if (typeof e === 'string' && isStringArrayText(e)) return false;
   }
   return true;
 }
@@ -93,7 +96,7 @@ function unnamedList(v: JObj, raw: string): string[] | undefined {
   let filled = false;
   for (const e of items) {
     const s = scalar(e, raw, 'Data') ?? '';
-    if (s === '' || isLayout(s)) out.push('');
+    if (isEmptyValue(s)) out.push('');
     else {
       filled = true;
       out.push(normValue(s));
@@ -105,7 +108,7 @@ function unnamedList(v: JObj, raw: string): string[] | undefined {
 /** An EventData leaf of a plain record as the view stores it; undefined when empty. */
 function dataText(v: unknown, raw: string, key: string): string | undefined {
   const s = scalar(v, raw, key);
-  if (s === undefined || s === '' || isLayout(s)) return undefined;
+  if (s === undefined || isEmptyValue(s)) return undefined;
   return normValue(s);
 }
 
@@ -128,7 +131,7 @@ export class EvtxJsonEvent implements Event {
   private readonly ed: JObj | undefined;
   /** undefined until checked; then whether the record is plain. */
   private plainChecked: boolean | undefined;
-  /** undefined until checked; then whether System names can be read in place (see systemValue). */
+  /** undefined until checked; then whether System names can be read in place (see systemReadable). */
   private systemChecked: boolean | undefined;
   private full: FlatEvent | undefined;
   private ms: number | undefined;
@@ -150,9 +153,7 @@ export class EvtxJsonEvent implements Event {
 
   private get systemInPlace(): boolean {
     if (this.systemChecked === undefined) {
-      let ok = true;
-      for (const k of Object.keys(this.root.Event as JObj)) if (!SYSTEM_SAFE_EVENT_KEYS.has(k)) ok = false;
-      this.systemChecked = ok;
+      this.systemChecked = Object.keys(this.root.Event as JObj).every((k) => SYSTEM_SAFE_EVENT_KEYS.has(k));
     }
     return this.systemChecked;
   }
@@ -209,7 +210,7 @@ export class EvtxJsonEvent implements Event {
         }
         if (k === '#text' || SYSTEM_FIELD_NAMES.has(k) || k.indexOf(':') >= 0) return false;
         if (typeof v === 'string') {
-          if (isStringArray(v)) return false;
+          if (isStringArrayText(v)) return false;
         } else if (v !== null && typeof v === 'object') {
           if (k !== 'Data' || !plainUnnamed(v)) return false;
         }
@@ -232,51 +233,50 @@ export class EvtxJsonEvent implements Event {
     return this.full !== undefined;
   }
 
+  /** The time, parsed once from the text evtx_dump wrote (as the eager reader parses it). */
   get timestamp(): number {
     if (this.ms === undefined) {
-      const t = this.systemField('TimeCreated_SystemTime');
-      this.ms = typeof t === 'string' ? (parseTime(t)?.ms ?? Number.NaN) : Number.NaN;
+      if (this.full === undefined && this.systemReadable(TIME_NAME, TIME_PATH)) {
+        const t = this.systemRaw(TIME_PATH);
+        this.ms = t === undefined || isEmptyValue(t) ? Number.NaN : (parseTime(t)?.ms ?? Number.NaN);
+      } else this.ms = this.materialised().timestamp;
     }
     return this.ms;
   }
 
   /**
-   * A System name. It is read in place unless another element could also produce it: an element
-   * other than those of SYSTEM_SAFE_EVENT_KEYS, or a System child spelled as the joined name itself
-   * (`"Provider_Name":…` beside `"Provider":{"#attributes":{"Name":…}}`). Neither needs the rest of
-   * the record to be plain, so the time, channel and event id every hunt reads cost little.
+   * Whether a System name can be read in place: unless another element could also produce it (an
+   * element other than those of SYSTEM_SAFE_EVENT_KEYS, or a System child spelled as the joined name
+   * itself, `"Provider_Name":…` beside `"Provider":{"#attributes":{"Name":…}}`). Neither needs the
+   * rest of the record to be plain, so the time, channel and event id every hunt reads cost little.
    */
-  private systemField(name: string): FieldValue | undefined {
-    if (this.plainChecked === true) return this.systemValue(name);
-    if (!this.systemInPlace) return this.materialised().fields[name];
-    const path = SYSTEM_PATH.get(name);
-    if (path?.attr !== undefined && this.sys !== undefined && Object.hasOwn(this.sys, name))
-      return this.materialised().fields[name];
-    return this.systemValue(name);
+  private systemReadable(name: string, path: SystemPath): boolean {
+    if (this.plainChecked === true) return true;
+    if (!this.systemInPlace) return false;
+    return path.attr === undefined || this.sys === undefined || !Object.hasOwn(this.sys, name);
   }
 
-  /** A System name read where evtx_dump puts it. */
-  private systemValue(name: string): string | undefined {
+  /** The text of a System name where evtx_dump puts it, before the view's normalisation. */
+  private systemRaw(path: SystemPath): string | undefined {
     const sys = this.sys;
-    const path = SYSTEM_PATH.get(name);
-    if (sys === undefined || path === undefined || !Object.hasOwn(sys, path.key)) return undefined;
+    if (sys === undefined || !Object.hasOwn(sys, path.key)) return undefined;
     const v = sys[path.key];
-    if (path.attr === undefined) {
-      return systemText(
-        name,
-        isObj(v) ? scalar(v['#text'], this.raw, path.key) : scalar(v, this.raw, path.key),
-      );
-    }
+    if (path.attr === undefined)
+      return isObj(v) ? scalar(v['#text'], this.raw, path.key) : scalar(v, this.raw, path.key);
     if (!isObj(v)) return undefined;
     const attrs = v['#attributes'];
     if (!isObj(attrs) || !Object.hasOwn(attrs, path.attr)) return undefined;
-    return systemText(name, scalar(attrs[path.attr], this.raw, path.attr));
+    return scalar(attrs[path.attr], this.raw, path.attr);
   }
 
   /** A flat name of the view. */
   private flat(name: string): FieldValue | undefined {
     if (this.full !== undefined) return this.full.fields[name];
-    if (SYSTEM_PATH.has(name)) return this.systemField(name);
+    const path = SYSTEM_PATH.get(name);
+    if (path !== undefined)
+      return this.systemReadable(name, path)
+        ? systemText(name, this.systemRaw(path))
+        : this.materialised().fields[name];
     if (!this.plain) return this.materialised().fields[name];
     const ed = this.ed;
     if (ed === undefined) return undefined;
