@@ -111,13 +111,6 @@ export class FieldAccess {
     return this.allRaw;
   }
 
-  /** Every value of the event, lower-cased, joined by NUL: the text the `plain` pre-filter scans. */
-  plainText(): string {
-    // One join and one native lower-casing; NUL is not a cased letter, so each value lower-cases
-    // exactly as it would alone (final sigma included).
-    return this.allValues().join('\u0000').toLowerCase();
-  }
-
   allLowValues(): string[] {
     if (this.allLowGen !== this.gen) {
       this.allLow = this.allValues().map((v) => v.toLowerCase());

@@ -15,6 +15,10 @@ function lowerUnits(): Uint16Array {
     const l = String.fromCharCode(u).toLowerCase();
     if (l.length === 1) lowerTable[u] = l.charCodeAt(0);
   }
+  // Capital I with dot above lower-cases to `i` and a combining dot (two units): read as `i`, the
+  // text then differs from the lower-cased value only by dropped combining dots, which literals
+  // are cut at (raw-literal.ts).
+  lowerTable[0x130] = 0x69;
   return lowerTable;
 }
 
@@ -106,6 +110,33 @@ export class AhoCorasick {
   private classOf(c: number): number {
     if (c < 128) return this.ascii[c]!;
     return this.wideBase + (c & (WIDE_CLASSES - 1));
+  }
+
+  /**
+   * `scan` over each value apart (the automaton starts afresh at each), with case folded: the
+   * values need not be lower-cased or joined first. Requires an automaton built with `fold`.
+   */
+  scanValues(values: readonly string[], found: (id: number) => void): void {
+    const { delta, accept, out, ascii, wideBase, width } = this;
+    const lower = this.lower!;
+    for (let v = 0; v < values.length; v++) {
+      const text = values[v]!;
+      let s = 0;
+      for (let i = 0; i < text.length; i++) {
+        let c = text.charCodeAt(i);
+        let k: number;
+        if (c < 128) k = ascii[c]!;
+        else {
+          c = lower[c]!;
+          k = c < 128 ? ascii[c]! : wideBase + (c & (WIDE_CLASSES - 1));
+        }
+        s = delta[s * width + k]!;
+        if (accept[s] === 1) {
+          const o = out[s]!;
+          for (let j = 0; j < o.length; j++) found(o[j]!);
+        }
+      }
+    }
   }
 
   /** Calls `found(id)` for each literal occurrence in `text` (an id may be reported more than once). */

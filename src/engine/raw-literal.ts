@@ -4,7 +4,7 @@
  * in the parsed value, the form chosen here must be in the raw record (compared with ASCII case
  * folded). So the literal is cut at every character whose raw spelling can vary, and the longest
  * piece is kept:
- * - `plain`: the event's values, lower-cased and joined (no encoding at all);
+ * - `plain`: the event's values as the view gives them, each scanned apart (no encoding at all);
  * - `xml`: entities may stand for `& < > " '` (numeric references are refused per record), and a
  *   space in an attribute may have been a tab or line break;
  * - `json`: `\` and `"` are always escaped, `/` may be, control characters are (`\u` escapes are
@@ -28,9 +28,23 @@ function isSigma(c: number): boolean {
   return c === 0x3c3 || c === 0x3c2;
 }
 
+/** A combining dot above: part of what capital I with a dot lower-cases to (see prefilter-ac.ts). */
+const COMBINING_DOT = 0x307;
+
+/** A character outside the BMP that has another case (Deseret, Adlam, …; emoji have none). */
+function isCasedPair(lit: string, i: number): boolean {
+  const cp = lit.codePointAt(i)!;
+  if (cp <= 0xffff) return false;
+  const ch = String.fromCodePoint(cp);
+  return ch.toLowerCase() !== ch || ch.toUpperCase() !== ch;
+}
+
 function isCut(c: number, form: RawForm): boolean {
+  // Every form is scanned unit by unit with case folded: sigma's two lower cases and the
+  // combining dot cannot be relied on (nor cased characters outside the BMP, see rawLiteral).
+  if (isSigma(c) || c === COMBINING_DOT) return true;
   if (form === 'plain') return c === 0;
-  if (c < 32 || c === 127 || isSigma(c)) return true;
+  if (c < 32 || c === 127) return true;
   // & < > " ' may be entities; a space may be a normalised tab or line break in an attribute.
   if (form === 'xml') return c === 38 || c === 60 || c === 62 || c === 34 || c === 39 || c === 32;
   return c === 47; // '/' may be written '\/'
@@ -50,8 +64,11 @@ export function rawLiteral(lit: string, form: RawForm): string | undefined {
   let start = 0;
   for (let i = 0; i <= lit.length; i++) {
     const c = i < lit.length ? lit.charCodeAt(i) : -1;
-    if (c === -1 || isCut(c, form) || (extra !== '' && extra.includes(lit.charAt(i)))) {
+    // A cased pair lower-cases as a whole, which a unit-by-unit scan cannot: cut at both halves.
+    const pair = c >= 0xd800 && c <= 0xdbff && isCasedPair(lit, i);
+    if (c === -1 || pair || isCut(c, form) || (extra !== '' && extra.includes(lit.charAt(i)))) {
       if (i - start > best.length) best = lit.slice(start, i);
+      if (pair) i++;
       start = i + 1;
     }
   }

@@ -81,7 +81,7 @@ function buildScan(entries: { lits: string[] | undefined; pos: number }[], form:
     }
   }
   always.sort((a, b) => a - b);
-  return { ac: new AhoCorasick([...ids.keys()], form !== 'plain'), owners, always };
+  return { ac: new AhoCorasick([...ids.keys()], true), owners, always };
 }
 
 /**
@@ -199,9 +199,10 @@ export class Gate {
 
   /**
    * Fills `cand` with the positions of the variants worth evaluating on a record whose text (in
-   * the given form) is `text`, in rule order; `text` undefined means every variant.
+   * the given form) is `text`, in rule order; `text` undefined means every variant. In the
+   * `plain` form, `text` is the event's values, each scanned apart.
    */
-  candidates(text: string | undefined, form: RawForm): number[] {
+  candidates(text: string | readonly string[] | undefined, form: RawForm): number[] {
     const cand = this.cand;
     cand.length = 0;
     if (text === undefined) {
@@ -220,7 +221,7 @@ export class Gate {
     return cand;
   }
 
-  private run(sc: FormScan, pos: Int32Array, text: string): void {
+  private run(sc: FormScan, pos: Int32Array, text: string | readonly string[]): void {
     const gen = this.gen;
     for (const i of sc.always) {
       const g = pos[i]!;
@@ -232,7 +233,8 @@ export class Gate {
     if (sc.owners.length > 0) {
       this.owners = sc.owners;
       this.pos = pos;
-      sc.ac.scan(text, this.mark);
+      if (typeof text === 'string') sc.ac.scan(text, this.mark);
+      else sc.ac.scanValues(text, this.mark);
     }
   }
 }

@@ -107,7 +107,7 @@ export function compileSigma(rules: readonly CompilableRule[], opts: CompileOpti
       const g = gateOf(ev);
       if (g.empty) return;
       fa.begin(ev);
-      const cand = g.candidates(usePrefilter ? fa.plainText() : undefined, 'plain');
+      const cand = g.candidates(usePrefilter ? fa.allValues() : undefined, 'plain');
       if (cand.length > 0) run(g, cand, onMatch);
     },
     screen(raw, format) {

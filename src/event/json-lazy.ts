@@ -2,6 +2,7 @@ import type { Dict } from '../common/index.js';
 import { FieldBuilder, isEmptyValue, isStringArrayText, SYSTEM_FIELD_NAMES } from './builder.js';
 import { type FlatEvent, firstText, getByName } from './event.js';
 import { isObj, isXmlns, jsonRecord, scalar } from './json-event.js';
+import { joinName } from './names.js';
 import { normSystemTime, normValue, parseTime } from './normalize.js';
 import type { Event, FieldValue } from './types.js';
 
@@ -110,6 +111,10 @@ function dataText(v: unknown, raw: string, key: string): string | undefined {
   const s = scalar(v, raw, key);
   if (s === undefined || isEmptyValue(s)) return undefined;
   return normValue(s);
+}
+
+function pushText(out: string[], s: string | undefined): void {
+  if (s !== undefined) out.push(s);
 }
 
 const materialiser = new FieldBuilder();
@@ -323,14 +328,52 @@ export class EvtxJsonEvent implements Event {
   }
 
   /**
-   * Every name / every value: the record is read whole then, so the dictionary is built once (by the
-   * eager reader) and later lookups read it, at the cost an eager read would have had.
+   * Every name: the record is read whole then, so the dictionary is built once (by the eager
+   * reader) and later lookups read it, at the cost an eager read would have had.
    */
   fieldNames(): readonly string[] {
     return this.materialised().fieldNames();
   }
 
+  /**
+   * Every value (the literal pre-filter reads them for every record a rule can reach): read in place
+   * from a plain record, normalised as `flat` reads each, without building the dictionary; from the
+   * dictionary otherwise. The order may differ from the dictionary's; the multiset does not.
+   */
   allValues(): readonly string[] {
-    return this.materialised().allValues();
+    if (this.full !== undefined || !this.plain) return this.materialised().allValues();
+    const out: string[] = [];
+    const raw = this.raw;
+    const sys = this.sys;
+    if (sys !== undefined) {
+      for (const k of Object.keys(sys)) {
+        const v = sys[k];
+        if (v === null || v === undefined) continue;
+        if (!isObj(v)) {
+          pushText(out, systemText(k, scalar(v, raw, k)));
+          continue;
+        }
+        const attrs = v['#attributes'];
+        if (isObj(attrs)) {
+          for (const a of Object.keys(attrs)) {
+            if (!isXmlns(a)) pushText(out, systemText(joinName(k, a), scalar(attrs[a], raw, a)));
+          }
+        }
+        pushText(out, systemText(k, scalar(v['#text'], raw, k)));
+      }
+    }
+    const ed = this.ed;
+    if (ed !== undefined) {
+      for (const k of Object.keys(ed)) {
+        const v = ed[k];
+        if (k === '#attributes') {
+          if (isObj(v)) for (const a of Object.keys(v)) if (!isXmlns(a)) pushText(out, dataText(v[a], raw, a));
+        } else if (v !== null && typeof v === 'object') {
+          const list = unnamedList(v as JObj, raw);
+          if (list !== undefined) for (const x of list) out.push(x);
+        } else pushText(out, dataText(v, raw, k));
+      }
+    }
+    return out;
   }
 }

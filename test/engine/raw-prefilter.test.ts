@@ -144,6 +144,42 @@ describe('Aho–Corasick with folding', () => {
     expect(found('nothing here')).toEqual([]);
   });
 
+  it('scans values apart, case folded, and never misses what a lower-cased comparison finds', () => {
+    // Characters whose lower case is not one unit alone: capital I with a dot (two units), capital
+    // sigma (two lower cases by context), a cased character outside the BMP (a pair), Kelvin sign.
+    const values = [
+      'C:\\WİNDOWS\\System32',
+      'ΟΔΟΣ ΑΣ',
+      '\u{10400}BC-TOOL',
+      'MIMI\u212aATZ',
+      '😀 PAYLOAD',
+      'x\u0130\u0307y',
+    ];
+    const literals = [
+      'wi', 'windows', 'i\u0307n', 'οδος', 'οδοσ', 'ας', 'ασ', '\u{10428}bc-tool', 'bc-tool', 'mimikatz',
+      '😀 payload', 'payload', 'xi\u0307', 'i\u0307y', 'xy',
+    ];
+    for (const lit of literals) {
+      const piece = rawLiteral(lit, 'plain');
+      const expected = values.some((v) => v.toLowerCase().includes(lit));
+      if (piece === undefined) continue; // evaluated on every event: nothing to lose
+      const ac = new AhoCorasick([piece], true);
+      let found = false;
+      ac.scanValues(values, () => {
+        found = true;
+      });
+      if (expected) expect(found, lit).toBe(true);
+    }
+    // The scan starts afresh at each value: nothing matches across two of them.
+    const ac = new AhoCorasick(['ab'], true);
+    let across = 0;
+    ac.scanValues(['xa', 'bx'], () => across++);
+    expect(across).toBe(0);
+    expect(rawLiteral('\u{10428}bc-tool', 'plain')).toBe('bc-tool');
+    expect(rawLiteral('😀 payload', 'plain')).toBe('😀 payload');
+    expect(rawLiteral('οδος', 'plain')).toBe('οδο');
+  });
+
   it('matches a long literal on its last characters (a necessary condition still)', () => {
     const long = 'abcdefghijklmnopqrstuvwxyz';
     const ac = new AhoCorasick([long]);

@@ -131,6 +131,10 @@ describe('lazy evtx_dump view', () => {
     expect(lazy.timestamp).toBe(Date.UTC(2019, 3, 27, 15, 57, 53, 368));
     expect(lazy.materialisedYet).toBe(false);
     expect(lazy.allValues()).toContain('0xf4be');
+    expect(lazy.allValues()).toContain('2019-04-27T15:57:53.368863Z');
+    expect(lazy.allValues()).not.toContain('');
+    expect(lazy.materialisedYet).toBe(false);
+    expect(lazy.fieldNames()).toContain('LogonId');
     expect(lazy.materialisedYet).toBe(true);
     expect(lazy.fields.Image).toBe('C:\\Users\\IEUser\\Downloads\\Flash_update.exe');
   });
