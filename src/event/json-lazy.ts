@@ -367,7 +367,8 @@ export class EvtxJsonEvent implements Event {
       for (const k of Object.keys(ed)) {
         const v = ed[k];
         if (k === '#attributes') {
-          if (isObj(v)) for (const a of Object.keys(v)) if (!isXmlns(a)) pushText(out, dataText(v[a], raw, a));
+          if (isObj(v))
+            for (const a of Object.keys(v)) if (!isXmlns(a)) pushText(out, dataText(v[a], raw, a));
         } else if (v !== null && typeof v === 'object') {
           const list = unnamedList(v as JObj, raw);
           if (list !== undefined) for (const x of list) out.push(x);

@@ -156,8 +156,21 @@ describe('Aho–Corasick with folding', () => {
       'x\u0130\u0307y',
     ];
     const literals = [
-      'wi', 'windows', 'i\u0307n', 'οδος', 'οδοσ', 'ας', 'ασ', '\u{10428}bc-tool', 'bc-tool', 'mimikatz',
-      '😀 payload', 'payload', 'xi\u0307', 'i\u0307y', 'xy',
+      'wi',
+      'windows',
+      'i\u0307n',
+      'οδος',
+      'οδοσ',
+      'ας',
+      'ασ',
+      '\u{10428}bc-tool',
+      'bc-tool',
+      'mimikatz',
+      '😀 payload',
+      'payload',
+      'xi\u0307',
+      'i\u0307y',
+      'xy',
     ];
     for (const lit of literals) {
       const piece = rawLiteral(lit, 'plain');
