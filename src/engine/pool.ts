@@ -5,27 +5,45 @@ interface Pending<R> {
   reject(e: Error): void;
 }
 
-interface Slot<R> {
-  worker: Worker;
+interface Slot<J, R> {
   busy: number;
   pending: Map<number, Pending<R>>;
+  post(job: J, transfer: ArrayBuffer[]): void;
 }
 
+/** Runs one job on the calling thread, synchronously (the main thread's share of the work). */
+export type LocalRunner<J, R> = (job: J) => R;
+
 /**
- * A small pool of worker threads, each holding state compiled once at start-up (the rules).
- * Jobs go to the least busy worker; buffers named in `transfer` move without a copy.
- * A worker that dies fails every job it held and the pool refuses new work.
+ * A small pool of worker threads, each holding state compiled once at start-up (the rules), and
+ * optionally the calling thread as one more member. Jobs go to the least busy member (a worker
+ * when one is as free as the calling thread, which also reads and writes); buffers named in
+ * `transfer` move to a worker without a copy. The calling thread runs its jobs one per turn of the
+ * event loop, so reads, writes and signals go on between them. A worker that dies, or a job that
+ * throws, fails every job its member held and the pool refuses new work.
  */
 export class WorkerPool<J extends { id: number }, R extends { id: number }> {
-  private readonly slots: Slot<R>[] = [];
+  private readonly slots: Slot<J, R>[] = [];
+  private readonly workers: Worker[] = [];
   private failure: Error | undefined;
   private readonly readyPromise: Promise<void>;
 
-  constructor(script: URL, size: number, workerData: unknown, resourceLimits?: ResourceLimits) {
+  constructor(
+    script: URL,
+    size: number,
+    workerData: unknown,
+    resourceLimits?: ResourceLimits,
+    local?: () => LocalRunner<J, R>,
+  ) {
     const ready: Promise<void>[] = [];
+    const workerSlots: Slot<J, R>[] = [];
     for (let i = 0; i < size; i++) {
       const worker = new Worker(script, { workerData, resourceLimits });
-      const slot: Slot<R> = { worker, busy: 0, pending: new Map() };
+      const slot: Slot<J, R> = {
+        busy: 0,
+        pending: new Map(),
+        post: (job, transfer) => worker.postMessage(job, transfer),
+      };
       ready.push(
         new Promise<void>((resolve, reject) => {
           worker.once('message', (m: { ready?: true; error?: string }) => {
@@ -39,27 +57,73 @@ export class WorkerPool<J extends { id: number }, R extends { id: number }> {
       worker.on('exit', (code) => {
         if (code !== 0) this.fail(slot, new Error(`worker thread exited with code ${code}`));
       });
+      this.workers.push(worker);
+      workerSlots.push(slot);
       this.slots.push(slot);
     }
-    this.readyPromise = Promise.all(ready).then(() => {
-      for (const slot of this.slots) {
-        slot.worker.on('message', (r: R) => {
-          const p = slot.pending.get(r.id);
-          if (!p) return;
-          slot.pending.delete(r.id);
-          slot.busy--;
-          p.resolve(r);
-        });
+    if (local) {
+      try {
+        this.slots.push(this.localSlot(local()));
+      } catch (err) {
+        ready.push(Promise.reject(err instanceof Error ? err : new Error(String(err))));
       }
+    }
+    this.readyPromise = Promise.all(ready).then(() => {
+      workerSlots.forEach((slot, i) => {
+        this.workers[i]!.on('message', (r: R) => this.settle(slot, r));
+      });
     });
     // Errors surface through ready(); avoid an unhandled rejection before anyone awaits it.
     this.readyPromise.catch(() => undefined);
+  }
+
+  private settle(slot: Slot<J, R>, r: R): void {
+    const p = slot.pending.get(r.id);
+    if (!p) return;
+    slot.pending.delete(r.id);
+    slot.busy--;
+    p.resolve(r);
+  }
+
+  private localSlot(runner: LocalRunner<J, R>): Slot<J, R> {
+    const queue: J[] = [];
+    let scheduled = false;
+    const slot: Slot<J, R> = {
+      busy: 0,
+      pending: new Map(),
+      post: (job) => {
+        queue.push(job);
+        if (!scheduled) {
+          scheduled = true;
+          setImmediate(step);
+        }
+      },
+    };
+    const step = (): void => {
+      scheduled = false;
+      const job = queue.shift();
+      if (job === undefined || this.failure) return;
+      let r: R;
+      try {
+        r = runner(job);
+      } catch (err) {
+        this.fail(slot, err instanceof Error ? err : new Error(String(err)));
+        return;
+      }
+      if (queue.length > 0) {
+        scheduled = true;
+        setImmediate(step);
+      }
+      this.settle(slot, r);
+    };
+    return slot;
   }
 
   ready(): Promise<void> {
     return this.readyPromise;
   }
 
+  /** Members: worker threads, plus the calling thread when it takes a share. */
   get size(): number {
     return this.slots.length;
   }
@@ -71,15 +135,15 @@ export class WorkerPool<J extends { id: number }, R extends { id: number }> {
     return new Promise<R>((resolve, reject) => {
       slot.pending.set(job.id, { resolve, reject });
       slot.busy++;
-      slot.worker.postMessage(job, transfer);
+      slot.post(job, transfer);
     });
   }
 
   async close(): Promise<void> {
-    await Promise.all(this.slots.map((s) => s.worker.terminate()));
+    await Promise.all(this.workers.map((w) => w.terminate()));
   }
 
-  private fail(slot: Slot<R>, err: Error): void {
+  private fail(slot: Slot<J, R>, err: Error): void {
     this.failure ??= err;
     for (const p of slot.pending.values()) p.reject(err);
     slot.pending.clear();

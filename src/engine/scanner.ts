@@ -1,3 +1,4 @@
+import { ChunkMatcher } from './chunk-matcher.js';
 import type { ChunkJob, ChunkResult, WorkerInit } from './messages.js';
 import { WorkerPool } from './pool.js';
 
@@ -16,7 +17,10 @@ export function workerLimits(rules: number): {
 }
 
 /**
- * Runs record-aligned chunks through a pool of workers that each compiled the rules once.
+ * Runs record-aligned chunks through `threads` matching threads that each compiled the rules once:
+ * the main thread (which also reads, frames and writes) and `threads - 1` worker threads. The main
+ * thread takes its share rather than waiting on the workers, which saves one V8 heap with its copy
+ * of the compiled rules, and the copy of every matched event it handles itself (docs/performance.md).
  * `submit` resolves with the chunk's result; the caller bounds how many are in flight.
  */
 export class Scanner {
@@ -36,9 +40,13 @@ export class Scanner {
     };
     this.pool = new WorkerPool<ChunkJob, ChunkResult>(
       new URL('./worker.js', import.meta.url),
-      threads,
+      threads - 1,
       lean,
       workerLimits(init.sigma.length + init.eql.length),
+      () => {
+        const matcher = new ChunkMatcher(lean);
+        return (job) => matcher.run(job);
+      },
     );
   }
 
@@ -52,7 +60,7 @@ export class Scanner {
 
   submit(job: Omit<ChunkJob, 'id'>): Promise<ChunkResult> {
     const full: ChunkJob = { ...job, id: this.nextId++ };
-    // A buffer the chunk owns moves to the worker without a copy.
+    // A buffer the chunk owns moves to a worker without a copy.
     const transfer =
       job.data.byteOffset === 0 &&
       job.data.byteLength === job.data.buffer.byteLength &&

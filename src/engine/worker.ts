@@ -1,103 +1,18 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import type { Event, FieldValue, SourceRef, Warning } from '../event/index.js';
-import { parseChunk, type Screen } from '../event/index.js';
-import { EqlRunner } from './eql-runner.js';
-import type { ChunkJob, ChunkResult, EventSnapshot, RawHit, StageRecord, WorkerInit } from './messages.js';
-import { compileSigma } from './sigma-engine.js';
-
-function snapshot(ev: Event, src: SourceRef): EventSnapshot {
-  // The view's own null-prototype dictionary, not a copy: the structured clone to the main thread
-  // copies it anyway, and creates a field named __proto__ as an own property there too.
-  const fields = ev.fields as Record<string, FieldValue>;
-  return {
-    timestamp: ev.timestamp,
-    computer: ev.computer,
-    channel: ev.channel,
-    eventId: ev.eventId,
-    recordId: ev.recordId,
-    fields,
-    src,
-  };
-}
+import { ChunkMatcher } from './chunk-matcher.js';
+import type { ChunkJob, WorkerInit } from './messages.js';
 
 function start(port: NonNullable<typeof parentPort>): void {
-  const init = workerData as WorkerInit;
-  const { fromMs, toMs } = init.filter;
-  const timeFiltered = fromMs !== undefined || toMs !== undefined;
-  let sigma: ReturnType<typeof compileSigma>;
-  let eql: EqlRunner;
+  let matcher: ChunkMatcher;
   try {
-    sigma = compileSigma(init.sigma, { rawScan: init.rawScan === true });
-    eql = new EqlRunner(init.eql);
+    matcher = new ChunkMatcher(workerData as WorkerInit);
   } catch (err) {
     port.postMessage({ error: err instanceof Error ? err.message : String(err) });
     return;
   }
   port.postMessage({ ready: true });
-  // With rawScan, records no Sigma rule can match are not parsed (unless EQL rules read every
-  // event); otherwise every record is parsed and the pre-filter runs over its values.
-  const screen: Screen | undefined = !init.rawScan
-    ? undefined
-    : eql.empty
-      ? (raw, format) => sigma.screen(raw, format)
-      : (raw, format) => {
-          sigma.screen(raw, format);
-          return true;
-        };
-
   port.on('message', (job: ChunkJob) => {
-    const hits: RawHit[] = [];
-    const stages: StageRecord[] = [];
-    const warnings: Warning[] = [];
-    let filtered = 0;
-    let current: Event | undefined;
-    let currentSrc: SourceRef | undefined;
-    let snap: EventSnapshot | undefined;
-    const snapshotNow = (): EventSnapshot => {
-      snap ??= snapshot(current!, currentSrc!);
-      return snap;
-    };
-    const onSigma = (rule: number): void => {
-      hits.push({ kind: 'sigma', rule, event: snapshotNow() });
-    };
-    const onEql = (rule: number): void => {
-      hits.push({ kind: 'eql', rule, event: snapshotNow() });
-    };
-    const onStages = (rule: number, stageHits: StageRecord['hits']): void => {
-      stages.push({ rule, hits: stageHits, event: snapshotNow() });
-    };
-    const stats = parseChunk(
-      job,
-      job.file,
-      (ev, src) => {
-        if (timeFiltered) {
-          const t = ev.timestamp;
-          if (Number.isNaN(t) || (fromMs !== undefined && t < fromMs) || (toMs !== undefined && t > toMs)) {
-            filtered++;
-            return;
-          }
-        }
-        current = ev;
-        currentSrc = src;
-        snap = undefined;
-        if (screen) sigma.matchScreened(ev, onSigma);
-        else sigma.match(ev, onSigma);
-        if (!eql.empty) eql.run(ev, onEql, onStages);
-      },
-      (w) => warnings.push(w),
-      screen ? { screen } : {},
-    );
-    const result: ChunkResult = {
-      id: job.id,
-      events: stats.records,
-      skipped: stats.skipped,
-      unparsed: stats.unparsed,
-      filtered,
-      hits,
-      stages,
-      warnings,
-    };
-    port.postMessage(result);
+    port.postMessage(matcher.run(job));
   });
 }
 

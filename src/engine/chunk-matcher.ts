@@ -1,0 +1,109 @@
+import type { Event, FieldValue, SourceRef, Warning } from '../event/index.js';
+import { parseChunk, type Screen } from '../event/index.js';
+import { EqlRunner } from './eql-runner.js';
+import type { ChunkJob, ChunkResult, EventSnapshot, RawHit, StageRecord, WorkerInit } from './messages.js';
+import { compileSigma } from './sigma-engine.js';
+
+function snapshot(ev: Event, src: SourceRef): EventSnapshot {
+  // The view's own null-prototype dictionary, not a copy: a structured clone to the main thread
+  // copies it anyway (and creates a field named __proto__ as an own property there too).
+  const fields = ev.fields as Record<string, FieldValue>;
+  return {
+    timestamp: ev.timestamp,
+    computer: ev.computer,
+    channel: ev.channel,
+    eventId: ev.eventId,
+    recordId: ev.recordId,
+    fields,
+    src,
+  };
+}
+
+/**
+ * The rules compiled once (Sigma closures, EQL matchers) and applied to record-aligned chunks: parse,
+ * filter by time, match, and collect the hits with a snapshot of each matched event. What a worker
+ * thread runs, and what the main thread runs for its own share of the chunks.
+ */
+export class ChunkMatcher {
+  private readonly sigma: ReturnType<typeof compileSigma>;
+  private readonly eql: EqlRunner;
+  private readonly screen: Screen | undefined;
+  private readonly fromMs: number | undefined;
+  private readonly toMs: number | undefined;
+
+  /** Throws when a rule cannot be compiled. */
+  constructor(init: WorkerInit) {
+    this.fromMs = init.filter.fromMs;
+    this.toMs = init.filter.toMs;
+    const sigma = compileSigma(init.sigma, { rawScan: init.rawScan === true });
+    const eql = new EqlRunner(init.eql);
+    this.sigma = sigma;
+    this.eql = eql;
+    // With rawScan, records no Sigma rule can match are not parsed (unless EQL rules read every
+    // event); otherwise every record is parsed and the pre-filter runs over its values.
+    this.screen = !init.rawScan
+      ? undefined
+      : eql.empty
+        ? (raw, format) => sigma.screen(raw, format)
+        : (raw, format) => {
+            sigma.screen(raw, format);
+            return true;
+          };
+  }
+
+  run(job: ChunkJob): ChunkResult {
+    const { sigma, eql, screen, fromMs, toMs } = this;
+    const timeFiltered = fromMs !== undefined || toMs !== undefined;
+    const hits: RawHit[] = [];
+    const stages: StageRecord[] = [];
+    const warnings: Warning[] = [];
+    let filtered = 0;
+    let current: Event | undefined;
+    let currentSrc: SourceRef | undefined;
+    let snap: EventSnapshot | undefined;
+    const snapshotNow = (): EventSnapshot => {
+      snap ??= snapshot(current!, currentSrc!);
+      return snap;
+    };
+    const onSigma = (rule: number): void => {
+      hits.push({ kind: 'sigma', rule, event: snapshotNow() });
+    };
+    const onEql = (rule: number): void => {
+      hits.push({ kind: 'eql', rule, event: snapshotNow() });
+    };
+    const onStages = (rule: number, stageHits: StageRecord['hits']): void => {
+      stages.push({ rule, hits: stageHits, event: snapshotNow() });
+    };
+    const stats = parseChunk(
+      job,
+      job.file,
+      (ev, src) => {
+        if (timeFiltered) {
+          const t = ev.timestamp;
+          if (Number.isNaN(t) || (fromMs !== undefined && t < fromMs) || (toMs !== undefined && t > toMs)) {
+            filtered++;
+            return;
+          }
+        }
+        current = ev;
+        currentSrc = src;
+        snap = undefined;
+        if (screen) sigma.matchScreened(ev, onSigma);
+        else sigma.match(ev, onSigma);
+        if (!eql.empty) eql.run(ev, onEql, onStages);
+      },
+      (w) => warnings.push(w),
+      screen ? { screen } : {},
+    );
+    return {
+      id: job.id,
+      events: stats.records,
+      skipped: stats.skipped,
+      unparsed: stats.unparsed,
+      filtered,
+      hits,
+      stages,
+      warnings,
+    };
+  }
+}
