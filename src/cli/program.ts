@@ -152,7 +152,11 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .description('run detection rules over event exports and print a timeline of hits')
     .argument('<paths...>', 'files, folders (searched recursively) or - for stdin');
   hunt.optionsGroup('Input:');
-  hunt.option('--threads <n>', 'matching threads: the main thread and N-1 workers (default: available cores)', positiveInt);
+  hunt.option(
+    '--threads <n>',
+    'matching threads: the main thread and N-1 workers (default: available cores)',
+    positiveInt,
+  );
   hunt.option('--strict', 'exit 2 when any record or file had to be skipped');
   hunt.optionsGroup('Rules:');
   hunt.option('-r, --rules <path>', 'rule file or folder, repeatable (default: the bundled rules/)', collect);

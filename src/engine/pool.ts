@@ -15,15 +15,23 @@ interface Slot<J, R> {
 export type LocalRunner<J, R> = (job: J) => R;
 
 /**
+ * The calling thread takes a job only when it has none and every worker has this many queued: it
+ * also reads the input, and while it runs a job nothing is read, so the workers must have enough
+ * queued to last until it is done.
+ */
+const LOCAL_AFTER = 2;
+
+/**
  * A small pool of worker threads, each holding state compiled once at start-up (the rules), and
- * optionally the calling thread as one more member. Jobs go to the least busy member (a worker
- * when one is as free as the calling thread, which also reads and writes); buffers named in
- * `transfer` move to a worker without a copy. The calling thread runs its jobs one per turn of the
+ * optionally the calling thread as one more member. Jobs go to the least busy worker, or to the
+ * calling thread when it is idle and the workers have enough queued (LOCAL_AFTER); buffers named
+ * in `transfer` move to a worker without a copy. The calling thread runs its jobs one per turn of the
  * event loop, so reads, writes and signals go on between them. A worker that dies, or a job that
  * throws, fails every job its member held and the pool refuses new work.
  */
 export class WorkerPool<J extends { id: number }, R extends { id: number }> {
   private readonly slots: Slot<J, R>[] = [];
+  private local: Slot<J, R> | undefined;
   private readonly workers: Worker[] = [];
   private failure: Error | undefined;
   private readonly readyPromise: Promise<void>;
@@ -63,7 +71,8 @@ export class WorkerPool<J extends { id: number }, R extends { id: number }> {
     }
     if (local) {
       try {
-        this.slots.push(this.localSlot(local()));
+        this.local = this.localSlot(local());
+        this.slots.push(this.local);
       } catch (err) {
         ready.push(Promise.reject(err instanceof Error ? err : new Error(String(err))));
       }
@@ -130,12 +139,17 @@ export class WorkerPool<J extends { id: number }, R extends { id: number }> {
 
   run(job: J, transfer: ArrayBuffer[] = []): Promise<R> {
     if (this.failure) return Promise.reject(this.failure);
-    let slot = this.slots[0]!;
-    for (const s of this.slots) if (s.busy < slot.busy) slot = s;
+    let slot: Slot<J, R> | undefined;
+    for (const s of this.slots) if (s !== this.local && (slot === undefined || s.busy < slot.busy)) slot = s;
+    const local = this.local;
+    if (local !== undefined && (slot === undefined || (slot.busy >= LOCAL_AFTER && local.busy === 0)))
+      slot = local;
+    if (slot === undefined) return Promise.reject(new Error('the pool has no members'));
+    const to = slot;
     return new Promise<R>((resolve, reject) => {
-      slot.pending.set(job.id, { resolve, reject });
-      slot.busy++;
-      slot.post(job, transfer);
+      to.pending.set(job.id, { resolve, reject });
+      to.busy++;
+      to.post(job, transfer);
     });
   }
 

@@ -22,8 +22,6 @@ function lowerUnits(): Uint16Array {
   return lowerTable;
 }
 
-const EMPTY: readonly number[] = [];
-
 /**
  * Aho–Corasick automaton over lower-cased literals, compiled to a dense DFA over character
  * classes: each ASCII character of some literal has its own class, characters outside ASCII
@@ -38,7 +36,9 @@ export class AhoCorasick {
   private readonly width: number;
   private readonly delta: Uint16Array | Int32Array;
   private readonly accept: Uint8Array;
-  private readonly out: (readonly number[])[];
+  /** The literals reported in state s: outIds[outStart[s]] up to outIds[outStart[s + 1]] (flat, few objects). */
+  private readonly outStart: Int32Array;
+  private readonly outIds: Int32Array;
   private readonly lower: Uint16Array | undefined;
 
   /**
@@ -101,10 +101,20 @@ export class AhoCorasick {
       }
     }
     const accept = new Uint8Array(states);
-    for (let st = 0; st < states; st++) if (out[st]!.length > 0) accept[st] = 1;
+    const outStart = new Int32Array(states + 1);
+    let total = 0;
+    for (let st = 0; st < states; st++) {
+      outStart[st] = total;
+      total += out[st]!.length;
+      if (out[st]!.length > 0) accept[st] = 1;
+    }
+    outStart[states] = total;
+    const outIds = new Int32Array(total);
+    for (let st = 0; st < states; st++) outIds.set(out[st]!, outStart[st]!);
     this.delta = next;
     this.accept = accept;
-    this.out = out.map((o) => (o.length === 0 ? EMPTY : o));
+    this.outStart = outStart;
+    this.outIds = outIds;
   }
 
   private classOf(c: number): number {
@@ -117,7 +127,7 @@ export class AhoCorasick {
    * values need not be lower-cased or joined first. Requires an automaton built with `fold`.
    */
   scanValues(values: readonly string[], found: (id: number) => void): void {
-    const { delta, accept, out, ascii, wideBase, width } = this;
+    const { delta, accept, outStart, outIds, ascii, wideBase, width } = this;
     const lower = this.lower!;
     for (let v = 0; v < values.length; v++) {
       const text = values[v]!;
@@ -132,8 +142,8 @@ export class AhoCorasick {
         }
         s = delta[s * width + k]!;
         if (accept[s] === 1) {
-          const o = out[s]!;
-          for (let j = 0; j < o.length; j++) found(o[j]!);
+          const end = outStart[s + 1]!;
+          for (let j = outStart[s]!; j < end; j++) found(outIds[j]!);
         }
       }
     }
@@ -141,7 +151,7 @@ export class AhoCorasick {
 
   /** Calls `found(id)` for each literal occurrence in `text` (an id may be reported more than once). */
   scan(text: string, found: (id: number) => void): void {
-    const { delta, accept, out, ascii, wideBase, lower, width } = this;
+    const { delta, accept, outStart, outIds, ascii, wideBase, lower, width } = this;
     let s = 0;
     for (let i = 0; i < text.length; i++) {
       let c = text.charCodeAt(i);
@@ -153,8 +163,8 @@ export class AhoCorasick {
       }
       s = delta[s * width + k]!;
       if (accept[s] === 1) {
-        const o = out[s]!;
-        for (let j = 0; j < o.length; j++) found(o[j]!);
+        const end = outStart[s + 1]!;
+        for (let j = outStart[s]!; j < end; j++) found(outIds[j]!);
       }
     }
   }

@@ -43,8 +43,9 @@ export class Variant {
 
 interface FormScan {
   ac: AhoCorasick;
-  /** literal id → variant positions */
-  owners: number[][];
+  /** literal id → variant positions: ownPos[ownStart[id]] up to ownPos[ownStart[id + 1]] */
+  ownStart: Int32Array;
+  ownPos: Int32Array;
   /** Positions with no literal requirement, or one with no usable piece in this form. */
   always: number[];
 }
@@ -81,7 +82,18 @@ function buildScan(entries: { lits: string[] | undefined; pos: number }[], form:
     }
   }
   always.sort((a, b) => a - b);
-  return { ac: new AhoCorasick([...ids.keys()], true), owners, always };
+  const ownStart = new Int32Array(owners.length + 1);
+  let total = 0;
+  owners.forEach((o, id) => {
+    ownStart[id] = total;
+    total += o.length;
+  });
+  ownStart[owners.length] = total;
+  const ownPos = new Int32Array(total);
+  owners.forEach((o, id) => {
+    ownPos.set(o, ownStart[id]!);
+  });
+  return { ac: new AhoCorasick([...ids.keys()], true), ownStart, ownPos, always };
 }
 
 /**
@@ -138,12 +150,13 @@ export class Gate {
   private gen = 0;
   /** Candidate positions of the last `candidates` call (reused). */
   readonly cand: number[] = [];
-  private owners: number[][] = [];
+  private ownStart: Int32Array = new Int32Array(1);
+  private ownPos: Int32Array = new Int32Array(0);
   private pos: Int32Array = new Int32Array(0);
   private readonly mark = (id: number): void => {
-    const o = this.owners[id]!;
-    for (let k = 0; k < o.length; k++) {
-      const v = this.pos[o[k]!]!;
+    const end = this.ownStart[id + 1]!;
+    for (let k = this.ownStart[id]!; k < end; k++) {
+      const v = this.pos[this.ownPos[k]!]!;
       if (this.stamp[v] !== this.gen) {
         this.stamp[v] = this.gen;
         this.cand.push(v);
@@ -230,8 +243,9 @@ export class Gate {
         this.cand.push(g);
       }
     }
-    if (sc.owners.length > 0) {
-      this.owners = sc.owners;
+    if (sc.ownPos.length > 0) {
+      this.ownStart = sc.ownStart;
+      this.ownPos = sc.ownPos;
       this.pos = pos;
       if (typeof text === 'string') sc.ac.scan(text, this.mark);
       else sc.ac.scanValues(text, this.mark);
