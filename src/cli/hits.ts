@@ -16,13 +16,13 @@ export function isoTime(ms: number): string | null {
   return Number.isNaN(ms) ? null : new Date(ms).toISOString();
 }
 
-/** The stable id of a rule's hit on one event (see state/hit-id). */
-export function eventHitId(ruleId: string, ev: EventSnapshot): string {
+/** The stable id of a rule's hit on one event (see state/hit-id); `iso` is the event's isoTime. */
+export function eventHitId(ruleId: string, ev: EventSnapshot, iso = isoTime(ev.timestamp)): string {
   return hitId(ruleId, {
     computer: ev.computer,
     channel: ev.channel,
     recordId: ev.recordId,
-    timestamp: isoTime(ev.timestamp) ?? '',
+    timestamp: iso ?? '',
   });
 }
 
@@ -30,11 +30,12 @@ export function buildHit(
   rule: HitRule,
   ev: EventSnapshot,
   kind: RuleKind,
-  id = eventHitId(rule.id, ev),
+  iso = isoTime(ev.timestamp),
+  id = eventHitId(rule.id, ev, iso),
 ): HitRecord {
   return {
     schema: 1,
-    timestamp: isoTime(ev.timestamp),
+    timestamp: iso,
     level: rule.level,
     rule: { id: rule.id, title: rule.title, kind, path: rule.path, tags: rule.tags },
     computer: ev.computer || null,

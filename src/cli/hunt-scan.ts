@@ -1,7 +1,7 @@
 import { type ChunkResult, type RuleSet, Scanner, type TimeOrderedMatchers } from '../engine/index.js';
 import { type InputFile, readChunks, type Warning } from '../input/index.js';
 import type { Progress } from '../output/index.js';
-import { buildHit, eventHitId } from './hits.js';
+import { buildHit, eventHitId, isoTime } from './hits.js';
 import type { HuntOptions } from './hunt.js';
 import type { HitWriter } from './hunt-output.js';
 import type { StateSession } from './hunt-state.js';
@@ -58,9 +58,10 @@ export async function scanFiles(ctx: ScanContext): Promise<ScanStats> {
     for (const raw of r.hits) {
       if (raw.kind === 'sigma') {
         const rule = set.sigma[raw.rule]!;
-        const id = eventHitId(rule.id, raw.event);
+        const iso = isoTime(raw.event.timestamp);
+        const id = eventHitId(rule.id, raw.event, iso);
         if (matchers.feedsCorrelation(rule.id)) matchers.addBase(rule.id, raw.event, id);
-        if (output.has(rule.id)) await writer.emit(buildHit(rule, raw.event, 'sigma', id));
+        if (output.has(rule.id)) await writer.emit(buildHit(rule, raw.event, 'sigma', iso, id));
       } else {
         await writer.emit(buildHit(set.eql[raw.rule]!, raw.event, 'eql'));
       }

@@ -74,6 +74,15 @@ describe('jsonl', () => {
     expect(text).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202e\u2028]/);
     expect(JSON.parse(text)).toEqual(hit);
   });
+
+  it('escapes DEL in an otherwise ASCII line, and a lone C1 or bidi character in a non-ASCII one', async () => {
+    for (const cmd of ['whoami\u007f', 'caf\u00e9 \u0085', '\u0434\u200f']) {
+      const hit = makeHit({ details: { CommandLine: cmd } });
+      const text = await render('jsonl', [hit]);
+      expect(text, cmd).not.toMatch(/[\u007f-\u009f\u200f]/);
+      expect(JSON.parse(text)).toEqual(hit);
+    }
+  });
 });
 
 describe('json', () => {
