@@ -16,7 +16,23 @@ function columnsFromEnv(env: NodeJS.ProcessEnv): number {
   return Number.isInteger(n) && n > 0 ? n : 0;
 }
 
+/**
+ * A reader that went away (`spoor --help | head -1`) is not an error: whatever was being written
+ * stops, as with grep. Other stream errors still surface. Installed once per process.
+ */
+let pipeGuard = false;
+function ignoreClosedPipes(): void {
+  if (pipeGuard) return;
+  pipeGuard = true;
+  for (const s of [process.stdout, process.stderr]) {
+    s.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EPIPE') throw err;
+    });
+  }
+}
+
 export function processIo(env: NodeJS.ProcessEnv = process.env): Io {
+  ignoreClosedPipes();
   const stderrTty = process.stderr.isTTY ? process.stderr : undefined;
   const tty = Boolean(process.stdout.isTTY);
   return {

@@ -7,6 +7,8 @@ import {
   MARKER_RULES,
   parseJsonl,
   type RunResult,
+  sh,
+  shell,
   spoor,
   startSpoor,
   tempDir,
@@ -93,6 +95,20 @@ describe.concurrent('exit codes of spoor hunt', () => {
       /missing required argument/,
     ];
     for (const [i, r] of runs.entries()) usageError(r, patterns[i]!);
+  });
+
+  it('0 and no stack trace when the reader of stdout goes away (| head)', async () => {
+    const node = sh(process.execPath);
+    // `true` exits without reading: every write meets a closed pipe (EPIPE).
+    const runs = await Promise.all(
+      ['--help', 'hunt --help', 'hunt fixtures/ --jsonl -q'].map((args) =>
+        shell(`{ ${node} bin/spoor.js ${args}; echo "rc=$?" >&2; } | true`),
+      ),
+    );
+    for (const r of runs) {
+      expect(r.stderr).not.toMatch(/EPIPE|Unhandled|at .*\.js:\d+/);
+      expect(r.stderr).toMatch(/rc=0/);
+    }
   });
 
   it('2 when no path can be read, with one line per path', async () => {
