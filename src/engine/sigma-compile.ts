@@ -3,6 +3,7 @@ import type { SourceSpec } from '../mapping/index.js';
 import type { ConditionIR, FieldItem, ValueTest } from '../sigma/index.js';
 import type { FieldAccess } from './field-access.js';
 import type { CompilableRule } from './messages.js';
+import { orderedPieces, orderedTest } from './ordered-pieces.js';
 import { AhoCorasick } from './prefilter-ac.js';
 import { cidrMatcher, compareNum, parseDate, parseNum, timePart } from './sigma-values.js';
 
@@ -55,10 +56,13 @@ function textPred(t: ValueTest): TextPred | undefined {
       break;
     }
     case 're': {
-      const rx = new RegExp(t.source, t.flags);
+      const pieces = orderedPieces(t.source, t.flags);
+      const test = pieces ? orderedTest(pieces, t.flags) : undefined;
+      const rx = test ? undefined : new RegExp(t.source, t.flags);
+      const run = test ?? ((r: string) => rx!.test(r));
       const lit = t.lit;
-      if (lit) return (r, l) => l.includes(lit) && rx.test(r);
-      return (r) => rx.test(r);
+      if (lit) return (r, l) => l.includes(lit) && run(r);
+      return (r) => run(r);
     }
     case 'num': {
       const { op, value } = t;
