@@ -7,6 +7,8 @@ interface Pending<R> {
 
 interface Slot<J, R> {
   busy: number;
+  /** Compiled and listening (the calling thread always is). */
+  ready: boolean;
   pending: Map<number, Pending<R>>;
   post(job: J, transfer: ArrayBuffer[]): void;
 }
@@ -43,20 +45,32 @@ export class WorkerPool<J extends { id: number }, R extends { id: number }> {
     resourceLimits?: ResourceLimits,
     local?: () => LocalRunner<J, R>,
   ) {
-    const ready: Promise<void>[] = [];
-    const workerSlots: Slot<J, R>[] = [];
+    const started: Promise<void>[] = [];
     for (let i = 0; i < size; i++) {
       const worker = new Worker(script, { workerData, resourceLimits });
       const slot: Slot<J, R> = {
         busy: 0,
+        ready: false,
         pending: new Map(),
         post: (job, transfer) => worker.postMessage(job, transfer),
       };
-      ready.push(
+      started.push(
         new Promise<void>((resolve, reject) => {
-          worker.once('message', (m: { ready?: true; error?: string }) => {
-            if (m.ready) resolve();
-            else reject(new Error(m.error ?? 'worker failed to start'));
+          // Jobs may be posted before the worker is ready: they wait in its port until it is.
+          worker.on('message', (m: R | { ready?: true; error?: string }) => {
+            if (typeof (m as { id?: unknown }).id === 'number') {
+              this.settle(slot, m as R);
+              return;
+            }
+            const control = m as { ready?: true; error?: string };
+            if (control.ready) {
+              slot.ready = true;
+              resolve();
+              return;
+            }
+            const err = new Error(control.error ?? 'worker failed to start');
+            reject(err);
+            this.fail(slot, err);
           });
           worker.once('error', reject);
         }),
@@ -66,22 +80,22 @@ export class WorkerPool<J extends { id: number }, R extends { id: number }> {
         if (code !== 0) this.fail(slot, new Error(`worker thread exited with code ${code}`));
       });
       this.workers.push(worker);
-      workerSlots.push(slot);
       this.slots.push(slot);
     }
+    for (const p of started) p.catch(() => undefined);
+    let localReady: Promise<void> | undefined;
     if (local) {
       try {
         this.local = this.localSlot(local());
         this.slots.push(this.local);
+        localReady = Promise.resolve();
       } catch (err) {
-        ready.push(Promise.reject(err instanceof Error ? err : new Error(String(err))));
+        localReady = Promise.reject(err instanceof Error ? err : new Error(String(err)));
       }
     }
-    this.readyPromise = Promise.all(ready).then(() => {
-      workerSlots.forEach((slot, i) => {
-        this.workers[i]!.on('message', (r: R) => this.settle(slot, r));
-      });
-    });
+    // With the calling thread as a member, work can start at once: the workers take their share
+    // when they are up (a worker that fails to start fails the jobs it was given, and the pool).
+    this.readyPromise = localReady ?? Promise.all(started).then(() => undefined);
     // Errors surface through ready(); avoid an unhandled rejection before anyone awaits it.
     this.readyPromise.catch(() => undefined);
   }
@@ -99,6 +113,7 @@ export class WorkerPool<J extends { id: number }, R extends { id: number }> {
     let scheduled = false;
     const slot: Slot<J, R> = {
       busy: 0,
+      ready: true,
       pending: new Map(),
       post: (job) => {
         queue.push(job);
@@ -139,10 +154,14 @@ export class WorkerPool<J extends { id: number }, R extends { id: number }> {
 
   run(job: J, transfer: ArrayBuffer[] = []): Promise<R> {
     if (this.failure) return Promise.reject(this.failure);
+    // A worker still starting counts as having LOCAL_AFTER more jobs: the calling thread, when idle,
+    // takes the work rather than wait for it.
+    const load = (s: Slot<J, R>): number => (s.ready ? s.busy : s.busy + LOCAL_AFTER);
     let slot: Slot<J, R> | undefined;
-    for (const s of this.slots) if (s !== this.local && (slot === undefined || s.busy < slot.busy)) slot = s;
+    for (const s of this.slots)
+      if (s !== this.local && (slot === undefined || load(s) < load(slot))) slot = s;
     const local = this.local;
-    if (local !== undefined && (slot === undefined || (slot.busy >= LOCAL_AFTER && local.busy === 0)))
+    if (local !== undefined && (slot === undefined || (load(slot) >= LOCAL_AFTER && local.busy === 0)))
       slot = local;
     if (slot === undefined) return Promise.reject(new Error('the pool has no members'));
     const to = slot;

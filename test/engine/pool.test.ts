@@ -8,6 +8,7 @@ interface Job {
 interface Res {
   id: number;
   twice: number;
+  by?: string;
 }
 
 const NO_SCRIPT = new URL('./no-worker.js', import.meta.url);
@@ -56,5 +57,44 @@ describe('worker pool with the calling thread as a member', () => {
       throw new Error('cannot compile');
     });
     await expect(pool.ready()).rejects.toThrow('cannot compile');
+  });
+});
+
+describe('worker pool with worker threads and the calling thread', () => {
+  const ECHO = new URL('./fixtures/echo-worker.mjs', import.meta.url);
+  const local = () => (job: Job) => ({ id: job.id, twice: job.n * 2, by: 'main' });
+
+  it('starts at once on the calling thread while a worker is still starting, then shares', async () => {
+    const pool = new WorkerPool<Job, Res>(ECHO, 1, { delayMs: 300 }, undefined, local);
+    await pool.ready(); // does not wait for the worker
+    const t0 = Date.now();
+    const first = await pool.run({ id: 1, n: 1 });
+    expect(first).toEqual({ id: 1, twice: 2, by: 'main' });
+    expect(Date.now() - t0).toBeLessThan(250);
+    // Queued beyond what the calling thread takes: the worker gets them once it is up.
+    const rest = await Promise.all([2, 3, 4, 5, 6].map((n) => pool.run({ id: n, n })));
+    expect(rest.map((r) => r.twice)).toEqual([4, 6, 8, 10, 12]);
+    expect(new Set(rest.map((r) => r.by))).toEqual(new Set(['main', 'worker']));
+    await pool.close();
+  });
+
+  it('fails the jobs of a worker that cannot start, and the pool', async () => {
+    const pool = new WorkerPool<Job, Res>(ECHO, 1, { error: 'bad rule in worker' }, undefined, local);
+    await pool.ready();
+    const jobs = [1, 2, 3].map((n) => pool.run({ id: n, n }));
+    const settled = await Promise.allSettled(jobs);
+    expect(settled.some((r) => r.status === 'rejected' && /bad rule in worker/.test(String(r.reason)))).toBe(
+      true,
+    );
+    await expect(pool.run({ id: 9, n: 9 })).rejects.toThrow('bad rule in worker');
+    await pool.close();
+  });
+
+  it('without the calling thread, ready() waits for the workers', async () => {
+    const pool = new WorkerPool<Job, Res>(ECHO, 2, { delayMs: 50 });
+    await pool.ready();
+    const r = await Promise.all([1, 2, 3].map((n) => pool.run({ id: n, n })));
+    expect(r.every((x) => x.by === 'worker')).toBe(true);
+    await pool.close();
   });
 });
