@@ -187,12 +187,14 @@ export async function* readChunks(file: InputFile, opts: ReadOptions = {}): Asyn
           break;
         }
         const data = takeCopy(end);
-        const lines = countLines(data);
+        const next = { offset: offset + end, line: line + countLines(data) };
         consume(end);
         searchFrom = 0;
-        yield { format, data, offset, line, end: { offset: offset + data.length, line: line + lines } };
-        offset += data.length;
-        line += lines;
+        // Where the next chunk starts is worked out before the yield: the consumer may transfer
+        // `data` to a worker, which leaves it empty here.
+        yield { format, data, offset, line, end: next };
+        offset = next.offset;
+        line = next.line;
       }
     }
     if (format === undefined) {

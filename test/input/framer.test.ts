@@ -43,4 +43,25 @@ describe('framer staging', () => {
     expect(after.length).toBeGreaterThan(5);
     for (const c of after.slice(0, -1)) expect(c.data.length).toBeLessThan(1024 + 200);
   });
+
+  it('gives each chunk its true offset even when the consumer transfers the chunk away at once', async () => {
+    // A worker pool moves each chunk's buffer to a worker before the reader resumes, which leaves
+    // `data` empty here: the next chunk's offset must not be worked out from it.
+    const rec = (i: number): string =>
+      `<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System><EventID>${i}</EventID></System></Event>\n`;
+    const text = Array.from({ length: 300 }, (_, i) => rec(i)).join('');
+    const p = path.join(tmp, 'moved.xml');
+    writeFileSync(p, text);
+    const { port1, port2 } = new MessageChannel();
+    const seen: { offset: number; first: string }[] = [];
+    for await (const c of readChunks({ path: p, display: 'f', size: 0 }, { chunkBytes: 1000 })) {
+      seen.push({ offset: c.offset, first: Buffer.from(c.data).subarray(0, 40).toString() });
+      port1.postMessage(c.data, [c.data.buffer as ArrayBuffer]);
+      expect(c.data.byteLength).toBe(0);
+    }
+    port1.close();
+    port2.close();
+    expect(seen.length).toBeGreaterThan(10);
+    for (const { offset, first } of seen) expect(text.slice(offset, offset + 40)).toBe(first);
+  });
 });
