@@ -1,5 +1,6 @@
 import type { Event, FieldValue, SourceRef, Warning } from '../event/index.js';
 import { parseChunk, type Screen } from '../event/index.js';
+import type { AutomatonCache } from './automaton-cache.js';
 import { EqlRunner } from './eql-runner.js';
 import type { ChunkJob, ChunkResult, EventSnapshot, RawHit, StageRecord, WorkerInit } from './messages.js';
 import { compileSigma } from './sigma-engine.js';
@@ -49,6 +50,11 @@ export class ChunkMatcher {
             sigma.screen(raw, format);
             return true;
           };
+  }
+
+  /** The pre-filter automata, to share with the other matching threads. */
+  get automata(): AutomatonCache {
+    return this.sigma.automata;
   }
 
   run(job: ChunkJob): ChunkResult {

@@ -1,6 +1,7 @@
 import type { EqlRuleIR, StageHit } from '../eql/index.js';
 import type { FieldValue, SourceRef, Warning } from '../event/index.js';
 import type { SigmaRuleIR } from '../sigma/index.js';
+import type { AutomatonOffer } from './automaton-cache.js';
 
 /** The part of a Sigma rule's IR a worker compiles; metadata stays on the main thread. */
 export type CompilableRule = Pick<SigmaRuleIR, 'id' | 'detection' | 'sources' | 'eventIds'>;
@@ -24,6 +25,15 @@ export interface WorkerInit {
    * see docs/performance.md).
    */
   rawScan?: boolean;
+}
+
+/** An automaton one matching thread built, for the others (its tables are on shared memory). */
+export interface AutomatonMessage {
+  automaton: AutomatonOffer;
+}
+
+export function isAutomatonMessage(m: unknown): m is AutomatonMessage {
+  return typeof m === 'object' && m !== null && 'automaton' in m;
 }
 
 export interface ChunkJob {

@@ -37,6 +37,8 @@ export class WorkerPool<J extends { id: number }, R extends { id: number }> {
   private readonly workers: Worker[] = [];
   private failure: Error | undefined;
   private readonly readyPromise: Promise<void>;
+  /** Messages from worker i that are neither results nor start-up reports. */
+  onMessage: ((from: number, m: unknown) => void) | undefined;
 
   constructor(
     script: URL,
@@ -63,6 +65,10 @@ export class WorkerPool<J extends { id: number }, R extends { id: number }> {
               return;
             }
             const control = m as { ready?: true; error?: string };
+            if (control.ready === undefined && control.error === undefined) {
+              this.onMessage?.(i, m);
+              return;
+            }
             if (control.ready) {
               slot.ready = true;
               resolve();
@@ -169,6 +175,13 @@ export class WorkerPool<J extends { id: number }, R extends { id: number }> {
       to.pending.set(job.id, { resolve, reject });
       to.busy++;
       to.post(job, transfer);
+    });
+  }
+
+  /** Posts a message to every worker (but `except`); shared memory in it is shared, not copied. */
+  broadcast(m: unknown, except = -1): void {
+    this.workers.forEach((w, i) => {
+      if (i !== except) w.postMessage(m);
     });
   }
 

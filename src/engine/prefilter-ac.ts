@@ -22,6 +22,29 @@ function lowerUnits(): Uint16Array {
   return lowerTable;
 }
 
+/** An automaton's tables on shared memory, as `toShared` gives them and the constructor takes them. */
+export interface SharedAutomaton {
+  ascii: Uint16Array<ArrayBufferLike>;
+  wideBase: number;
+  width: number;
+  delta: Uint16Array<ArrayBufferLike> | Int32Array<ArrayBufferLike>;
+  accept: Uint8Array<ArrayBufferLike>;
+  outStart: Int32Array<ArrayBufferLike>;
+  outIds: Int32Array<ArrayBufferLike>;
+  fold: boolean;
+}
+
+type Table = Uint8Array<ArrayBufferLike> | Uint16Array<ArrayBufferLike> | Int32Array<ArrayBufferLike>;
+type TypedArrayOf<T> = { new (buffer: ArrayBufferLike): T };
+
+/** `a` itself when it lives on shared memory already, else a copy of it that does. */
+function onShared<T extends Table>(a: T, Kind: TypedArrayOf<T>): T {
+  if (a.buffer instanceof SharedArrayBuffer) return a;
+  const copy = new Kind(new SharedArrayBuffer(a.byteLength));
+  copy.set(a);
+  return copy;
+}
+
 /**
  * Aho–Corasick automaton over lower-cased literals, compiled to a dense DFA over character
  * classes: each ASCII character of some literal has its own class, characters outside ASCII
@@ -31,21 +54,34 @@ function lowerUnits(): Uint16Array {
  */
 export class AhoCorasick {
   /** Class of each code unit below 128. */
-  private readonly ascii = new Uint16Array(128);
+  private ascii: Uint16Array<ArrayBufferLike> = new Uint16Array(128);
   private readonly wideBase: number;
   private readonly width: number;
-  private readonly delta: Uint16Array | Int32Array;
-  private readonly accept: Uint8Array;
+  private delta: Uint16Array<ArrayBufferLike> | Int32Array<ArrayBufferLike>;
+  private accept: Uint8Array<ArrayBufferLike>;
   /** The literals reported in state s: outIds[outStart[s]] up to outIds[outStart[s + 1]] (flat, few objects). */
-  private readonly outStart: Int32Array;
-  private readonly outIds: Int32Array;
+  private outStart: Int32Array<ArrayBufferLike>;
+  private outIds: Int32Array<ArrayBufferLike>;
   private readonly lower: Uint16Array | undefined;
 
   /**
    * With `fold`, text is matched case-insensitively: a character is read as its lower case
-   * (literals are lower-case already).
+   * (literals are lower-case already). Given the tables of another thread's automaton
+   * (`toShared`), uses them as they are: nothing is built or copied.
    */
-  constructor(literals: string[], fold = false) {
+  constructor(literals: string[] | SharedAutomaton, fold = false) {
+    if (!Array.isArray(literals)) {
+      const t = literals;
+      this.ascii = t.ascii;
+      this.wideBase = t.wideBase;
+      this.width = t.width;
+      this.delta = t.delta;
+      this.accept = t.accept;
+      this.outStart = t.outStart;
+      this.outIds = t.outIds;
+      this.lower = t.fold ? lowerUnits() : undefined;
+      return;
+    }
     let classes = 0;
     const lits = literals.map((l) => (l.length > MAX_LITERAL ? l.slice(-MAX_LITERAL) : l));
     for (const lit of lits) {
@@ -115,6 +151,31 @@ export class AhoCorasick {
     this.accept = accept;
     this.outStart = outStart;
     this.outIds = outIds;
+  }
+
+  /**
+   * The automaton's tables, moved onto shared memory (once; this automaton uses the shared copies
+   * from then on), for another thread to scan with without building or copying them.
+   */
+  toShared(): SharedAutomaton {
+    this.ascii = onShared(this.ascii, Uint16Array);
+    this.delta =
+      this.delta instanceof Uint16Array
+        ? onShared(this.delta, Uint16Array)
+        : onShared(this.delta, Int32Array);
+    this.accept = onShared(this.accept, Uint8Array);
+    this.outStart = onShared(this.outStart, Int32Array);
+    this.outIds = onShared(this.outIds, Int32Array);
+    return {
+      ascii: this.ascii,
+      wideBase: this.wideBase,
+      width: this.width,
+      delta: this.delta,
+      accept: this.accept,
+      outStart: this.outStart,
+      outIds: this.outIds,
+      fold: this.lower !== undefined,
+    };
   }
 
   private classOf(c: number): number {

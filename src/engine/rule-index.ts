@@ -1,8 +1,9 @@
 import type { SourceSpec } from '../mapping/index.js';
+import { AutomatonCache } from './automaton-cache.js';
 import type { FieldAccess } from './field-access.js';
 import type { CompilableRule } from './messages.js';
 import { ANY_FIELD, ruleRequirement } from './prefilter.js';
-import { AhoCorasick } from './prefilter-ac.js';
+import type { AhoCorasick } from './prefilter-ac.js';
 import { type RawForm, rawLiteral } from './raw-literal.js';
 import { compileVariant, type Pred, slotResolver } from './sigma-compile.js';
 
@@ -50,26 +51,9 @@ interface FormScan {
   always: number[];
 }
 
-/**
- * Automata by their literal list, one cache per rule index: gates of one channel often merge the
- * same buckets, so the same list comes up again (93 distinct of 111 over the shared corpus with
- * SigmaHQ's rules).
- */
-type Automata = Map<string, AhoCorasick>;
-
-function automaton(automata: Automata, literals: string[]): AhoCorasick {
-  const key = literals.join('\u0000');
-  let ac = automata.get(key);
-  if (ac === undefined) {
-    ac = new AhoCorasick(literals, true);
-    automata.set(key, ac);
-  }
-  return ac;
-}
-
 /** Builds the scan of one form over variants given as (literal list or undefined, position). */
 function buildScan(
-  automata: Automata,
+  automata: AutomatonCache,
   entries: { lits: string[] | undefined; pos: number }[],
   form: RawForm,
 ): FormScan {
@@ -114,7 +98,7 @@ function buildScan(
   owners.forEach((o, id) => {
     ownPos.set(o, ownStart[id]!);
   });
-  return { ac: automaton(automata, [...ids.keys()]), ownStart, ownPos, always };
+  return { ac: automata.get([...ids.keys()]), ownStart, ownPos, always };
 }
 
 /**
@@ -129,7 +113,7 @@ class Bucket {
 
   constructor(
     readonly shared: boolean,
-    private readonly automata: Automata,
+    private readonly automata: AutomatonCache,
   ) {}
 
   literals(fa: FieldAccess, usePrefilter: boolean): (string[] | undefined)[] {
@@ -193,7 +177,7 @@ export class Gate {
     buckets: Bucket[],
     private readonly fa: FieldAccess,
     private readonly usePrefilter: boolean,
-    private readonly automata: Automata,
+    private readonly automata: AutomatonCache,
   ) {
     const all: { v: Variant; b: number; i: number }[] = [];
     buckets.forEach((bk, b) => {
@@ -291,7 +275,7 @@ export class RuleIndex {
   private readonly channels = new Map<string, ChannelEntry>();
   private readonly gates = new Map<string, Gate>();
   private readonly wildcardIds = new Set<string>();
-  private readonly automata: Automata = new Map();
+  readonly automata = new AutomatonCache();
 
   constructor(
     private readonly fa: FieldAccess,

@@ -1,5 +1,11 @@
 import { ChunkMatcher } from './chunk-matcher.js';
-import type { ChunkJob, ChunkResult, WorkerInit } from './messages.js';
+import {
+  type AutomatonMessage,
+  type ChunkJob,
+  type ChunkResult,
+  isAutomatonMessage,
+  type WorkerInit,
+} from './messages.js';
 import { WorkerPool } from './pool.js';
 
 /**
@@ -38,6 +44,7 @@ export class Scanner {
         eventIds: r.eventIds,
       })),
     };
+    let local: ChunkMatcher | undefined;
     this.pool = new WorkerPool<ChunkJob, ChunkResult>(
       new URL('./worker.js', import.meta.url),
       threads - 1,
@@ -45,9 +52,23 @@ export class Scanner {
       workerLimits(init.sigma.length + init.eql.length),
       () => {
         const matcher = new ChunkMatcher(lean);
+        local = matcher;
         return (job) => matcher.run(job);
       },
     );
+    // Automata are built once per hunt where possible: each thread offers what it builds, and the
+    // others adopt it (messages arrive in order, so a worker has every automaton the main thread
+    // built before posting it a chunk).
+    const pool = this.pool;
+    const main: ChunkMatcher | undefined = local;
+    if (main !== undefined && threads > 1) {
+      main.automata.onBuilt = (offer) => pool.broadcast({ automaton: offer } satisfies AutomatonMessage);
+    }
+    pool.onMessage = (from, m) => {
+      if (!isAutomatonMessage(m)) return;
+      main?.automata.adopt(m.automaton);
+      pool.broadcast(m, from);
+    };
   }
 
   ready(): Promise<void> {

@@ -1,4 +1,5 @@
 import type { Event } from '../event/index.js';
+import type { AutomatonCache } from './automaton-cache.js';
 import { FieldAccess } from './field-access.js';
 import type { CompilableRule } from './messages.js';
 import { jsonKey, type RawKey, xmlKey } from './raw-key.js';
@@ -20,6 +21,8 @@ export interface CompiledSigma {
   matchScreened(ev: Event, onMatch: (ruleIndex: number) => void): void;
   /** Rules evaluated so far after the index and the literal pre-filter (for profiling). */
   readonly evaluated: number;
+  /** The pre-filter automata, which matching threads share (see AutomatonCache). */
+  readonly automata: AutomatonCache;
 }
 
 export interface CompileOptions {
@@ -100,6 +103,7 @@ export function compileSigma(rules: readonly CompilableRule[], opts: CompileOpti
 
   return {
     count: rules.length,
+    automata: index.automata,
     get evaluated() {
       return evaluated;
     },

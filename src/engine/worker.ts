@@ -1,6 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { ChunkMatcher } from './chunk-matcher.js';
-import type { ChunkJob, WorkerInit } from './messages.js';
+import { type AutomatonMessage, type ChunkJob, isAutomatonMessage, type WorkerInit } from './messages.js';
 
 function start(port: NonNullable<typeof parentPort>): void {
   let matcher: ChunkMatcher;
@@ -10,9 +10,12 @@ function start(port: NonNullable<typeof parentPort>): void {
     port.postMessage({ error: err instanceof Error ? err.message : String(err) });
     return;
   }
+  // Automata built here go to the other matching threads; theirs come in between jobs.
+  matcher.automata.onBuilt = (offer) => port.postMessage({ automaton: offer } satisfies AutomatonMessage);
   port.postMessage({ ready: true });
-  port.on('message', (job: ChunkJob) => {
-    port.postMessage(matcher.run(job));
+  port.on('message', (m: ChunkJob | AutomatonMessage) => {
+    if (isAutomatonMessage(m)) matcher.automata.adopt(m.automaton);
+    else port.postMessage(matcher.run(m));
   });
 }
 
