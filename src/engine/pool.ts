@@ -132,7 +132,13 @@ export class WorkerPool<J extends { id: number }, R extends { id: number }> {
     const step = (): void => {
       scheduled = false;
       const job = queue.shift();
-      if (job === undefined || this.failure) return;
+      if (job === undefined) return;
+      if (this.failure) {
+        // Another member failed: what waits here is failed too, never left pending.
+        this.fail(slot, this.failure);
+        queue.length = 0;
+        return;
+      }
       let r: R;
       try {
         r = runner(job);

@@ -90,6 +90,22 @@ describe('worker pool with worker threads and the calling thread', () => {
     await pool.close();
   });
 
+  it('settles every job, those of the calling thread too, when a worker dies mid-hunt', async () => {
+    const pool = new WorkerPool<Job, Res>(ECHO, 1, { crashOnJob: true }, undefined, local);
+    await new Promise((resolve) => setTimeout(resolve, 200)); // the worker is up
+    const jobs = [1, 2, 3, 4].map((n) => pool.run({ id: n, n }));
+    const settled = await Promise.race([
+      Promise.allSettled(jobs),
+      new Promise<'hung'>((resolve) => setTimeout(() => resolve('hung'), 5000)),
+    ]);
+    expect(settled).not.toBe('hung');
+    const results = settled as PromiseSettledResult<Res>[];
+    expect(results.some((r) => r.status === 'rejected' && /exited with code 3/.test(String(r.reason)))).toBe(
+      true,
+    );
+    await pool.close();
+  });
+
   it('without the calling thread, ready() waits for the workers', async () => {
     const pool = new WorkerPool<Job, Res>(ECHO, 2, { delayMs: 50 });
     await pool.ready();
