@@ -12,7 +12,7 @@ interface InFlight {
   end: { offset: number; line: number };
 }
 
-/** Chunks in flight per worker thread: the reader stays just ahead of the workers. */
+/** Chunks in flight per matching thread: the reader stays just ahead of the threads. */
 const IN_FLIGHT_PER_THREAD = 3;
 
 export function where(w: Warning): string {

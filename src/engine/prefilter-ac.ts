@@ -22,6 +22,25 @@ function lowerUnits(): Uint16Array {
   return lowerTable;
 }
 
+/**
+ * Lists of numbers kept as two typed arrays instead of an array per list (few objects for the
+ * collector): list i is items[start[i]] up to items[start[i + 1]].
+ */
+export function flatLists(lists: readonly (readonly number[])[]): { start: Int32Array; items: Int32Array } {
+  const start = new Int32Array(lists.length + 1);
+  let total = 0;
+  lists.forEach((l, i) => {
+    start[i] = total;
+    total += l.length;
+  });
+  start[lists.length] = total;
+  const items = new Int32Array(total);
+  lists.forEach((l, i) => {
+    items.set(l, start[i]!);
+  });
+  return { start, items };
+}
+
 /** An automaton's tables on shared memory, as `toShared` gives them and the constructor takes them. */
 export interface SharedAutomaton {
   ascii: Uint16Array<ArrayBufferLike>;
@@ -137,20 +156,12 @@ export class AhoCorasick {
       }
     }
     const accept = new Uint8Array(states);
-    const outStart = new Int32Array(states + 1);
-    let total = 0;
-    for (let st = 0; st < states; st++) {
-      outStart[st] = total;
-      total += out[st]!.length;
-      if (out[st]!.length > 0) accept[st] = 1;
-    }
-    outStart[states] = total;
-    const outIds = new Int32Array(total);
-    for (let st = 0; st < states; st++) outIds.set(out[st]!, outStart[st]!);
+    for (let st = 0; st < states; st++) if (out[st]!.length > 0) accept[st] = 1;
+    const flat = flatLists(out);
     this.delta = next;
     this.accept = accept;
-    this.outStart = outStart;
-    this.outIds = outIds;
+    this.outStart = flat.start;
+    this.outIds = flat.items;
   }
 
   /**
@@ -185,29 +196,10 @@ export class AhoCorasick {
 
   /**
    * `scan` over each value apart (the automaton starts afresh at each), with case folded: the
-   * values need not be lower-cased or joined first. Requires an automaton built with `fold`.
+   * values need not be lower-cased or joined first (case is folded by an automaton built with `fold`).
    */
   scanValues(values: readonly string[], found: (id: number) => void): void {
-    const { delta, accept, outStart, outIds, ascii, wideBase, width } = this;
-    const lower = this.lower!;
-    for (let v = 0; v < values.length; v++) {
-      const text = values[v]!;
-      let s = 0;
-      for (let i = 0; i < text.length; i++) {
-        let c = text.charCodeAt(i);
-        let k: number;
-        if (c < 128) k = ascii[c]!;
-        else {
-          c = lower[c]!;
-          k = c < 128 ? ascii[c]! : wideBase + (c & (WIDE_CLASSES - 1));
-        }
-        s = delta[s * width + k]!;
-        if (accept[s] === 1) {
-          const end = outStart[s + 1]!;
-          for (let j = outStart[s]!; j < end; j++) found(outIds[j]!);
-        }
-      }
-    }
+    for (let v = 0; v < values.length; v++) this.scan(values[v]!, found);
   }
 
   /** Calls `found(id)` for each literal occurrence in `text` (an id may be reported more than once). */

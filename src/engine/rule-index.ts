@@ -3,7 +3,7 @@ import { AutomatonCache } from './automaton-cache.js';
 import type { FieldAccess } from './field-access.js';
 import type { CompilableRule } from './messages.js';
 import { ANY_FIELD, ruleRequirement } from './prefilter.js';
-import type { AhoCorasick } from './prefilter-ac.js';
+import { type AhoCorasick, flatLists } from './prefilter-ac.js';
 import { type RawForm, rawLiteral } from './raw-literal.js';
 import { compileVariant, type Pred, slotResolver } from './sigma-compile.js';
 
@@ -87,18 +87,8 @@ function buildScan(
     }
   }
   always.sort((a, b) => a - b);
-  const ownStart = new Int32Array(owners.length + 1);
-  let total = 0;
-  owners.forEach((o, id) => {
-    ownStart[id] = total;
-    total += o.length;
-  });
-  ownStart[owners.length] = total;
-  const ownPos = new Int32Array(total);
-  owners.forEach((o, id) => {
-    ownPos.set(o, ownStart[id]!);
-  });
-  return { ac: automata.get([...ids.keys()]), ownStart, ownPos, always };
+  const flat = flatLists(owners);
+  return { ac: automata.get([...ids.keys()]), ownStart: flat.start, ownPos: flat.items, always };
 }
 
 /**
