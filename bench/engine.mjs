@@ -67,7 +67,7 @@ for (const mode of MODES) {
           else engine.match(ev, () => hits++);
         },
         () => undefined,
-        screen ? { screen: (raw, fmt) => engine.screen(raw, fmt) } : {},
+        screen ? { screen: (b, from, to, fmt) => engine.screen(b, from, to, fmt) } : {},
       );
       events += st.records;
       unparsed += st.unparsed;

@@ -36,18 +36,19 @@ export class ChunkMatcher {
   constructor(init: WorkerInit) {
     this.fromMs = init.filter.fromMs;
     this.toMs = init.filter.toMs;
-    const sigma = compileSigma(init.sigma, { rawScan: init.rawScan === true });
+    const rawScan = init.rawScan !== false;
+    const sigma = compileSigma(init.sigma, { rawScan });
     const eql = new EqlRunner(init.eql);
     this.sigma = sigma;
     this.eql = eql;
     // With rawScan, records no Sigma rule can match are not parsed (unless EQL rules read every
     // event); otherwise every record is parsed and the pre-filter runs over its values.
-    this.screen = !init.rawScan
+    this.screen = !rawScan
       ? undefined
       : eql.empty
-        ? (raw, format) => sigma.screen(raw, format)
-        : (raw, format) => {
-            sigma.screen(raw, format);
+        ? (b, from, to, format) => sigma.screen(b, from, to, format)
+        : (b, from, to, format) => {
+            sigma.screen(b, from, to, format);
             return true;
           };
   }

@@ -20,9 +20,8 @@ export interface WorkerInit {
   eql: EqlRuleIR[];
   filter: EventFilter;
   /**
-   * Screen raw records for the rules' literals before parsing them (default off: on the
-   * benchmark's attack-dense corpus, parsing every record and filtering on its values is faster;
-   * see docs/performance.md).
+   * Screen raw records for the rules' literals before parsing them, and take the candidates from
+   * that scan (default on; off parses every record and scans its values: see docs/performance.md).
    */
   rawScan?: boolean;
 }

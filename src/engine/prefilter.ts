@@ -4,43 +4,86 @@ import type { CompilableRule } from './messages.js';
 /** Slot number that stands for "any field" (keyword searches). */
 export const ANY_FIELD = -1;
 
-/** One way a rule can be satisfied: this literal occurs in this field (lower-cased). */
+/** One way a clause can hold: this literal occurs in this field (lower-cased). */
 export interface Alternative {
   slot: number;
   lit: string;
 }
 
+/** At least one alternative holds on every event the rule matches. */
+export type Clause = Alternative[];
+
 /**
- * A necessary condition for a rule: if it matches an event, at least one alternative holds.
- * null when no such literal condition can be derived (the rule is always evaluated).
+ * A necessary condition for a rule, in conjunctive form: if the rule matches an event, every
+ * clause holds. An empty list means no literal condition could be derived (the rule is always
+ * evaluated). Requiring every clause, not just the best one, is what keeps "Image ends with
+ * \cmd.exe and CommandLine contains /c del" from being evaluated on every cmd.exe event.
  */
-export type Requirement = Alternative[] | null;
+export type Requirement = Clause[];
 
+/** Alternatives a clause may have before it stops being worth scanning for. */
 const MAX_ALTERNATIVES = 5000;
+/** Clauses a requirement keeps (the most selective): the candidate check holds them in one int32 mask. */
+export const MAX_CLAUSES = 31;
+/** Clauses an OR may multiply out into before it falls back to one clause per branch. */
+const MAX_PRODUCT = 8;
 
-function union(parts: Requirement[]): Requirement {
-  const out: Alternative[] = [];
-  for (const p of parts) {
-    if (!p) return null;
-    out.push(...p);
-  }
-  return out.length > MAX_ALTERNATIVES ? null : out;
+/** How selective a clause is likely to be: few and long literals score high. */
+export function clauseScore(c: Clause): number {
+  let minLen = Number.POSITIVE_INFINITY;
+  for (const a of c) minLen = Math.min(minLen, a.lit.length);
+  return Math.min(minLen, 8) * 4 - c.length;
 }
 
-/** Among conjuncts, the requirement with the fewest and longest literals. */
-function best(parts: Requirement[]): Requirement {
-  let pick: Alternative[] | null = null;
-  let score = -Infinity;
-  for (const p of parts) {
-    if (!p || p.length === 0) continue;
-    const minLen = Math.min(...p.map((a) => a.lit.length));
-    const s = Math.min(minLen, 8) * 4 - p.length;
-    if (s > score) {
-      score = s;
-      pick = p;
-    }
-  }
+function bestClause(r: Requirement): Clause {
+  let pick = r[0]!;
+  for (const c of r) if (clauseScore(c) > clauseScore(pick)) pick = c;
   return pick;
+}
+
+/** Keeps the most selective clauses and drops duplicates (both only weaken the condition). */
+function trim(r: Requirement): Requirement {
+  const seen = new Set<string>();
+  const out: Requirement = [];
+  for (const c of r) {
+    if (c.length === 0 || c.length > MAX_ALTERNATIVES) continue;
+    const key = c
+      .map((a) => `${a.slot}\u0000${a.lit}`)
+      .sort()
+      .join('\u0001');
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(c);
+  }
+  if (out.length <= MAX_CLAUSES) return out;
+  return out
+    .map((c, i) => ({ c, i, s: clauseScore(c) }))
+    .sort((x, y) => y.s - x.s || x.i - y.i)
+    .slice(0, MAX_CLAUSES)
+    .sort((x, y) => x.i - y.i)
+    .map((x) => x.c);
+}
+
+/** Conjunction: every clause of every part. */
+function and(parts: Requirement[]): Requirement {
+  return trim(parts.flat());
+}
+
+/**
+ * Disjunction: (a1 ∧ a2) ∨ (b1 ∧ b2) holds exactly when every (ai ∨ bj) does. Multiplied out
+ * while small; beyond that, one clause per branch (its best) joined into one clause, which each
+ * branch still implies. A branch without clauses makes the whole disjunction unconstrained.
+ */
+function or(parts: Requirement[]): Requirement {
+  if (parts.length === 0 || parts.some((p) => p.length === 0)) return [];
+  let acc: Requirement = [[]];
+  for (const p of parts) {
+    const next: Requirement = [];
+    for (const a of acc) for (const c of p) next.push([...a, ...c]);
+    acc = next;
+    if (acc.length > MAX_PRODUCT) return trim([parts.flatMap(bestClause)]);
+  }
+  return trim(acc);
 }
 
 /** Long enough to be selective: two characters, or one outside ASCII (emoji, lookalike letters). */
@@ -54,25 +97,28 @@ function testLit(t: ValueTest): string | undefined {
 }
 
 function itemReq(it: FieldItem, slotOf: (field: string) => number): Requirement {
-  if (it.neg) return null;
+  if (it.neg) return [];
   const slot = it.field === null ? ANY_FIELD : slotOf(it.field);
-  const groups = it.values.map((g): Requirement => {
-    const alts: Alternative[] = [];
+  const groups = it.values.map((g): Clause | undefined => {
+    const alts: Clause = [];
     for (const t of g) {
       const lit = testLit(t);
-      if (!lit) return null;
+      if (!lit) return undefined;
       alts.push({ slot, lit });
     }
     return alts;
   });
-  return it.all ? best(groups) : union(groups);
+  // `all`: every value holds, so each one's alternatives are a clause; otherwise one value does.
+  if (it.all) return trim(groups.filter((g): g is Clause => g !== undefined));
+  if (groups.some((g) => g === undefined)) return [];
+  return trim([(groups as Clause[]).flat()]);
 }
 
 function selReq(s: SelectionIR, slotOf: (field: string) => number): Requirement {
-  return union(s.maps.map((m) => best(m.map((it) => itemReq(it, slotOf)))));
+  return or(s.maps.map((m) => and(m.map((it) => itemReq(it, slotOf)))));
 }
 
-/** The literal requirement of a rule's detection on one source. */
+/** The literal requirement of a rule's detection on one source (see Requirement). */
 export function ruleRequirement(rule: CompilableRule, slotOf: (field: string) => number): Requirement {
   const sels = rule.detection.selections.map((s) => selReq(s, slotOf));
   const walk = (c: ConditionIR): Requirement => {
@@ -80,11 +126,11 @@ export function ruleRequirement(rule: CompilableRule, slotOf: (field: string) =>
       case 'sel':
         return sels[c.i]!;
       case 'not':
-        return null;
+        return [];
       case 'or':
-        return union(c.c.map(walk));
+        return or(c.c.map(walk));
       case 'and':
-        return best(c.c.map(walk));
+        return and(c.c.map(walk));
     }
   };
   return walk(rule.detection.condition);

@@ -5,11 +5,12 @@
  * folded). So the literal is cut at every character whose raw spelling can vary, and the longest
  * piece is kept:
  * - `plain`: the event's values as the view gives them, each scanned apart (no encoding at all);
- * - `xml`: entities may stand for `& < > " '` (numeric references are refused per record), and a
- *   space in an attribute may have been a tab or line break;
- * - `json`: `\` and `"` are always escaped, `/` may be, control characters are (`\u` escapes are
+ * - `xml`: entities may stand for `& < > " '` (numeric references are refused per record); a space
+ *   in an attribute may have been a tab or line break, which the scan reads as a space;
+ * - `json`: `\` and `"` are always escaped, control characters are (`\u` and `\/` escapes are
  *   refused per record).
- * Both raw forms are scanned with case folded (see prefilter-ac.ts) and account for the view's
+ * Both raw forms are scanned as bytes with ASCII case folded (so cased characters outside ASCII
+ * are cut too; see prefilter-ac.ts) and account for the view's
  * value normalisation: hexadecimal values lose zero padding after `0x`, GUIDs gain braces,
  * FILETIMEs are rewritten, so literals that could only occur inside such values are cut at `x`,
  * `{`, `}`, `t`, `z` or a space; records with JSON numbers JavaScript spells differently are read
@@ -39,15 +40,23 @@ function isCasedPair(lit: string, i: number): boolean {
   return ch.toLowerCase() !== ch || ch.toUpperCase() !== ch;
 }
 
+/** A BMP character with another case: the raw forms are scanned as bytes, folding ASCII only. */
+function isCasedUnit(c: number): boolean {
+  if (c < 128 || (c >= 0xd800 && c <= 0xdfff)) return false;
+  const ch = String.fromCharCode(c);
+  return ch.toLowerCase() !== ch || ch.toUpperCase() !== ch;
+}
+
 function isCut(c: number, form: RawForm): boolean {
   // Every form is scanned unit by unit with case folded: sigma's two lower cases and the
   // combining dot cannot be relied on (nor cased characters outside the BMP, see rawLiteral).
   if (isSigma(c) || c === COMBINING_DOT) return true;
   if (form === 'plain') return c === 0;
-  if (c < 32 || c === 127) return true;
-  // & < > " ' may be entities; a space may be a normalised tab or line break in an attribute.
-  if (form === 'xml') return c === 38 || c === 60 || c === 62 || c === 34 || c === 39 || c === 32;
-  return c === 47; // '/' may be written '\/'
+  if (c < 32 || c === 127 || isCasedUnit(c)) return true;
+  // & < > " ' may be entities (a space may be a normalised tab or line break in an attribute,
+  // but the scan reads tabs and line breaks as spaces).
+  if (form === 'xml') return c === 38 || c === 60 || c === 62 || c === 34 || c === 39;
+  return false;
 }
 
 /** The longest piece of `lit` usable in a scan of the given form, or undefined (too short to help). */
@@ -75,42 +84,4 @@ export function rawLiteral(lit: string, form: RawForm): string | undefined {
   if (!usefulLiteral(best)) return undefined;
   if (form === 'json') return best.replace(/\\/g, '\\\\').replace(/"/g, '\\"');
   return best;
-}
-
-/**
- * A JSON number with a fraction or an exponent as a value: the view holds JavaScript's spelling of
- * it (`1e3` reads `1000`), not the record's. Also matches such text inside strings now and then,
- * which only costs the pre-filter for that record.
- */
-const ODD_NUMBER = /(?:":|[[,])[ \t]*-?[0-9]+[.eE]/;
-
-/** Dotless capital I and the Kelvin sign lower-case to ASCII letters: a raw scan cannot see them. */
-function hasAsciiLowering(s: string): boolean {
-  return s.indexOf('\u0130') >= 0 || s.indexOf('\u212a') >= 0;
-}
-
-/** Whether some `\u` escape occurs (a `u` after an odd run of backslashes). */
-function hasUnicodeEscape(s: string): boolean {
-  let i = s.indexOf('\\u');
-  while (i >= 0) {
-    let run = 1;
-    while (i - run >= 0 && s.charCodeAt(i - run) === 92) run++;
-    if (run % 2 === 1) return true;
-    i = s.indexOf('\\u', i + 2);
-  }
-  return false;
-}
-
-/**
- * Whether a raw record can be scanned for literals of its form at all: XML with numeric character
- * references, CDATA, comments or processing instructions (text the parser joins or decodes), JSON
- * with `\u` escapes, and either with characters that lower-case to ASCII are read in full instead.
- */
-export function scannable(raw: string, form: RawForm): boolean {
-  if (form === 'xml') {
-    if (raw.indexOf('&#') >= 0 || raw.indexOf('<!') >= 0 || raw.indexOf('<?') >= 0) return false;
-  } else if (form === 'json') {
-    if (hasUnicodeEscape(raw) || ODD_NUMBER.test(raw)) return false;
-  }
-  return !hasAsciiLowering(raw);
 }

@@ -3,8 +3,9 @@ import { AutomatonCache } from './automaton-cache.js';
 import type { FieldAccess } from './field-access.js';
 import type { CompilableRule } from './messages.js';
 import { ANY_FIELD, ruleRequirement } from './prefilter.js';
-import { type AhoCorasick, flatLists } from './prefilter-ac.js';
+import { type AhoCorasick, flatLists, latin1Bytes } from './prefilter-ac.js';
 import { type RawForm, rawLiteral } from './raw-literal.js';
+import type { RawRecord } from './raw-record.js';
 import { compileVariant, type Pred, slotResolver } from './sigma-compile.js';
 
 /**
@@ -26,17 +27,16 @@ export class Variant {
   }
 
   /**
-   * The literals (lower-cased), at least one of which an event the rule matches contains in some
-   * value as the view gives it; undefined when the rule has no such requirement, or when a
-   * requirement reads a converted field (the converted text is not in the record).
+   * The rule's necessary literal condition: clauses of literals (lower-cased), each clause holding
+   * (one of its literals occurring in some value as the view gives it) on every event the rule
+   * matches. Empty when there is none. A clause that reads a converted field is left out (the
+   * converted text is not in the record).
    */
-  literals(fa: FieldAccess): string[] | undefined {
-    const req = ruleRequirement(this.ir, slotResolver(fa, this.spec));
-    if (!req || req.length === 0) return undefined;
-    const out: string[] = [];
-    for (const alt of req) {
-      if (alt.slot !== ANY_FIELD && fa.isConverted(alt.slot)) return undefined;
-      out.push(alt.lit);
+  clauses(fa: FieldAccess): string[][] {
+    const out: string[][] = [];
+    for (const clause of ruleRequirement(this.ir, slotResolver(fa, this.spec))) {
+      if (clause.some((alt) => alt.slot !== ANY_FIELD && fa.isConverted(alt.slot))) continue;
+      out.push(clause.map((alt) => alt.lit));
     }
     return out;
   }
@@ -44,51 +44,73 @@ export class Variant {
 
 interface FormScan {
   ac: AhoCorasick;
-  /** literal id → variant positions: ownPos[ownStart[id]] up to ownPos[ownStart[id + 1]] */
+  /** literal id → owners: ownPos[k] (a position) and ownBit[k] (its clause's bit), k from ownStart[id] up to ownStart[id + 1] */
   ownStart: Int32Array;
   ownPos: Int32Array;
-  /** Positions with no literal requirement, or one with no usable piece in this form. */
+  ownBit: Int32Array;
+  /** position → the bits of all its clauses: a position is a candidate once every bit is seen. */
+  need: Int32Array;
+  /** Positions with no literal requirement, or none usable in this form. */
   always: number[];
 }
 
-/** Builds the scan of one form over variants given as (literal list or undefined, position). */
+/** Builds the scan of one form over variants given as (clauses, position). */
 function buildScan(
   automata: AutomatonCache,
-  entries: { lits: string[] | undefined; pos: number }[],
+  entries: { clauses: string[][]; pos: number }[],
   form: RawForm,
 ): FormScan {
   const ids = new Map<string, number>();
   const owners: number[][] = [];
+  const bits: number[][] = [];
   const always: number[] = [];
-  for (const { lits, pos } of entries) {
-    if (!lits) {
-      always.push(pos);
-      continue;
-    }
-    const pieces: string[] = [];
-    for (const lit of lits) {
-      const p = rawLiteral(lit, form);
-      if (p === undefined) break;
-      pieces.push(p);
-    }
-    if (pieces.length < lits.length) {
-      always.push(pos);
-      continue;
-    }
-    for (const p of pieces) {
-      let id = ids.get(p);
-      if (id === undefined) {
-        id = owners.length;
-        ids.set(p, id);
-        owners.push([]);
+  let size = 0;
+  for (const { pos } of entries) size = Math.max(size, pos + 1);
+  const need = new Int32Array(size);
+  for (const { clauses, pos } of entries) {
+    let k = 0;
+    for (const clause of clauses) {
+      const pieces: string[] = [];
+      for (const lit of clause) {
+        const p = rawLiteral(lit, form);
+        if (p === undefined) break;
+        pieces.push(p);
       }
-      const o = owners[id]!;
-      if (o[o.length - 1] !== pos) o.push(pos);
+      // A clause with an alternative this form cannot see holds for all the scan can tell.
+      if (pieces.length < clause.length) continue;
+      const bit = 1 << k++;
+      need[pos]! |= bit;
+      for (const p of pieces) {
+        let id = ids.get(p);
+        if (id === undefined) {
+          id = owners.length;
+          ids.set(p, id);
+          owners.push([]);
+          bits.push([]);
+        }
+        const o = owners[id]!;
+        const b = bits[id]!;
+        if (o[o.length - 1] === pos) b[b.length - 1]! |= bit;
+        else {
+          o.push(pos);
+          b.push(bit);
+        }
+      }
     }
+    if (k === 0) always.push(pos);
   }
   always.sort((a, b) => a - b);
-  const flat = flatLists(owners);
-  return { ac: automata.get([...ids.keys()]), ownStart: flat.start, ownPos: flat.items, always };
+  const own = flatLists(owners);
+  // Raw forms are scanned as bytes: their literals are given as byte strings.
+  const literals = form === 'plain' ? [...ids.keys()] : [...ids.keys()].map(latin1Bytes);
+  return {
+    ac: automata.get(literals),
+    ownStart: own.start,
+    ownPos: own.items,
+    ownBit: flatLists(bits).items,
+    need,
+    always,
+  };
 }
 
 /**
@@ -98,7 +120,7 @@ function buildScan(
  */
 class Bucket {
   readonly variants: Variant[] = [];
-  private lits: (string[] | undefined)[] | undefined;
+  private clauses: string[][][] | undefined;
   private readonly forms = new Map<RawForm, FormScan>();
 
   constructor(
@@ -106,9 +128,9 @@ class Bucket {
     private readonly automata: AutomatonCache,
   ) {}
 
-  literals(fa: FieldAccess, usePrefilter: boolean): (string[] | undefined)[] {
-    this.lits ??= this.variants.map((v) => (usePrefilter ? v.literals(fa) : undefined));
-    return this.lits;
+  requirements(fa: FieldAccess, usePrefilter: boolean): string[][][] {
+    this.clauses ??= this.variants.map((v) => (usePrefilter ? v.clauses(fa) : []));
+    return this.clauses;
   }
 
   scan(form: RawForm, fa: FieldAccess, usePrefilter: boolean): FormScan {
@@ -116,7 +138,7 @@ class Bucket {
     if (sc === undefined) {
       sc = buildScan(
         this.automata,
-        this.literals(fa, usePrefilter).map((lits, pos) => ({ lits, pos })),
+        this.requirements(fa, usePrefilter).map((clauses, pos) => ({ clauses, pos })),
         form,
       );
       this.forms.set(form, sc);
@@ -138,28 +160,37 @@ interface GatePart {
  * Everything one (channel, event id) needs: the variants of every bucket the key reaches, in rule
  * order, and a way to pick those worth evaluating on a record from its text: one automaton over
  * the literals of all its buckets (one pass over the record), except large shared buckets, which
- * keep their own.
+ * keep their own. A variant is a candidate when every clause of its requirement has a literal in
+ * the text.
  */
 export class Gate {
   readonly variants: Variant[];
   private readonly parts: GatePart[];
   private readonly forms = new Map<RawForm, { merged: FormScan; shared: GatePart[] }>();
   private readonly identity: Int32Array;
-  private stamp: Int32Array;
+  private readonly stamp: Int32Array;
+  private readonly mask: Int32Array;
   private gen = 0;
   /** Candidate positions of the last `candidates` call (reused). */
   readonly cand: number[] = [];
-  private ownStart: Int32Array = new Int32Array(1);
-  private ownPos: Int32Array = new Int32Array(0);
+  private sc: FormScan | undefined;
   private pos: Int32Array = new Int32Array(0);
   private readonly mark = (id: number): void => {
-    const end = this.ownStart[id + 1]!;
-    for (let k = this.ownStart[id]!; k < end; k++) {
-      const v = this.pos[this.ownPos[k]!]!;
+    const { ownStart, ownPos, ownBit, need } = this.sc!;
+    const last = ownStart[id + 1]!;
+    for (let k = ownStart[id]!; k < last; k++) {
+      const p = ownPos[k]!;
+      const v = this.pos[p]!;
       if (this.stamp[v] !== this.gen) {
         this.stamp[v] = this.gen;
-        this.cand.push(v);
+        this.mask[v] = 0;
       }
+      const m = this.mask[v]!;
+      const full = need[p]!;
+      if (m === full) continue;
+      const next = m | ownBit[k]!;
+      this.mask[v] = next;
+      if (next === full) this.cand.push(v);
     }
   };
 
@@ -182,6 +213,7 @@ export class Gate {
       this.parts[x.b]!.pos[x.i] = g;
     });
     this.stamp = new Int32Array(all.length);
+    this.mask = new Int32Array(all.length);
     this.identity = Int32Array.from(all, (_x, g) => g);
   }
 
@@ -192,7 +224,7 @@ export class Gate {
   private scans(form: RawForm): { merged: FormScan; shared: GatePart[] } {
     let f = this.forms.get(form);
     if (f === undefined) {
-      const entries: { lits: string[] | undefined; pos: number }[] = [];
+      const entries: { clauses: string[][]; pos: number }[] = [];
       const shared: GatePart[] = [];
       for (const part of this.parts) {
         const b = part.bucket;
@@ -200,8 +232,8 @@ export class Gate {
           shared.push(part);
           continue;
         }
-        b.literals(this.fa, this.usePrefilter).forEach((lits, i) => {
-          entries.push({ lits, pos: part.pos[i]! });
+        b.requirements(this.fa, this.usePrefilter).forEach((clauses, i) => {
+          entries.push({ clauses, pos: part.pos[i]! });
         });
       }
       f = { merged: buildScan(this.automata, entries, form), shared };
@@ -210,45 +242,64 @@ export class Gate {
     return f;
   }
 
-  /**
-   * Fills `cand` with the positions of the variants worth evaluating on a record whose text (in
-   * the given form) is `text`, in rule order; `text` undefined means every variant. In the
-   * `plain` form, `text` is the event's values, each scanned apart.
-   */
-  candidates(text: string | readonly string[] | undefined, form: RawForm): number[] {
-    const cand = this.cand;
-    cand.length = 0;
-    if (text === undefined) {
-      for (let i = 0; i < this.variants.length; i++) cand.push(i);
-      return cand;
-    }
+  /** Starts a candidate search: `cand` empty, a fresh generation for the marks. */
+  private begin(): void {
+    this.cand.length = 0;
     this.gen = (this.gen + 1) | 0;
     if (this.gen === 0) {
       this.stamp.fill(-1);
       this.gen = 1;
     }
-    const { merged, shared } = this.scans(form);
-    this.run(merged, this.identity, text);
-    for (const part of shared) this.run(part.bucket.scan(form, this.fa, this.usePrefilter), part.pos, text);
-    if (cand.length > 1) cand.sort((a, b) => a - b);
-    return cand;
   }
 
-  private run(sc: FormScan, pos: Int32Array, text: string | readonly string[]): void {
+  private finish(): number[] {
+    if (this.cand.length > 1) this.cand.sort((a, b) => a - b);
+    return this.cand;
+  }
+
+  /**
+   * Fills `cand` with the positions of the variants worth evaluating on an event whose values are
+   * `values` (each scanned apart), in rule order; `values` undefined means every variant.
+   */
+  candidates(values: readonly string[] | undefined, form: RawForm): number[] {
+    this.begin();
+    if (values === undefined) {
+      for (let i = 0; i < this.variants.length; i++) this.cand.push(i);
+      return this.cand;
+    }
+    const { merged, shared } = this.scans(form);
+    this.run(merged, this.identity, (ac) => ac.scanValues(values, this.mark));
+    for (const part of shared)
+      this.run(part.bucket.scan(form, this.fa, this.usePrefilter), part.pos, (ac) =>
+        ac.scanValues(values, this.mark),
+      );
+    return this.finish();
+  }
+
+  /** `candidates` for a raw record: the value ranges a walk found in its bytes (see RawRecord). */
+  rawCandidates(b: Uint8Array, rec: RawRecord, form: RawForm): number[] {
+    this.begin();
+    const { merged, shared } = this.scans(form);
+    const scan = (ac: AhoCorasick): void => ac.scanRanges(b, rec.ranges, rec.count, this.mark);
+    this.run(merged, this.identity, scan);
+    for (const part of shared) this.run(part.bucket.scan(form, this.fa, this.usePrefilter), part.pos, scan);
+    return this.finish();
+  }
+
+  private run(sc: FormScan, pos: Int32Array, scan: (ac: AhoCorasick) => void): void {
     const gen = this.gen;
     for (const i of sc.always) {
       const g = pos[i]!;
       if (this.stamp[g] !== gen) {
         this.stamp[g] = gen;
+        this.mask[g] = 0;
         this.cand.push(g);
       }
     }
     if (sc.ownPos.length > 0) {
-      this.ownStart = sc.ownStart;
-      this.ownPos = sc.ownPos;
+      this.sc = sc;
       this.pos = pos;
-      if (typeof text === 'string') sc.ac.scan(text, this.mark);
-      else sc.ac.scanValues(text, this.mark);
+      scan(sc.ac);
     }
   }
 }

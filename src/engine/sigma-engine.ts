@@ -2,8 +2,10 @@ import type { Event } from '../event/index.js';
 import type { AutomatonCache } from './automaton-cache.js';
 import { FieldAccess } from './field-access.js';
 import type { CompilableRule } from './messages.js';
-import { jsonKey, type RawKey, xmlKey } from './raw-key.js';
-import { type RawForm, scannable } from './raw-literal.js';
+import { walkJson } from './raw-json.js';
+import type { RawForm } from './raw-literal.js';
+import { RawRecord } from './raw-record.js';
+import { walkXml } from './raw-xml.js';
 import { type Gate, RuleIndex, Variant } from './rule-index.js';
 
 export type RecordFormat = 'xml' | 'ndjson';
@@ -13,11 +15,13 @@ export interface CompiledSigma {
   /** Calls `onMatch(ruleIndex)` once per matching rule, in rule order. */
   match(ev: Event, onMatch: (ruleIndex: number) => void): void;
   /**
-   * The pre-filter on a raw record, before it is parsed: false when no rule can match it (it need
-   * not be parsed at all). The record is remembered for the `matchScreened` call that follows.
+   * The pre-filter on a raw record, its bytes b[from, to), before it is parsed: false when no rule
+   * can match it (it need not be parsed at all). `b` undefined means the record's bytes cannot be
+   * given (it is parsed and its values scanned). The record is remembered for the `matchScreened`
+   * call that follows, which must be for the event parsed from it.
    */
-  screen(raw: string, format: RecordFormat): boolean;
-  /** `match` for the event parsed from the record last given to `screen` (its text is reused). */
+  screen(b: Uint8Array | undefined, from: number, to: number, format: RecordFormat): boolean;
+  /** `match` for the event parsed from the record last given to `screen` (its scan is reused). */
   matchScreened(ev: Event, onMatch: (ruleIndex: number) => void): void;
   /** Rules evaluated so far after the index and the literal pre-filter (for profiling). */
   readonly evaluated: number;
@@ -30,9 +34,9 @@ export interface CompileOptions {
   prefilter?: boolean;
   /**
    * `screen` also scans the raw record for the required literals, so that records no rule can
-   * match are not parsed at all (default false). Without it, `screen` turns away only records
-   * whose channel and event id no rule reads, and the literal scan runs over the parsed values.
-   * See docs/performance.md for when each wins.
+   * match are not parsed at all, and the candidates it finds are the ones evaluated (default
+   * true). Without it, `screen` turns away only records whose channel and event id no rule
+   * reads, and the literal scan runs over the parsed values. See docs/performance.md.
    */
   rawScan?: boolean;
 }
@@ -54,7 +58,7 @@ const FORM: Record<RecordFormat, RawForm> = { xml: 'xml', ndjson: 'json' };
 export function compileSigma(rules: readonly CompilableRule[], opts: CompileOptions = {}): CompiledSigma {
   const fa = new FieldAccess();
   const usePrefilter = opts.prefilter !== false;
-  const rawScan = opts.rawScan === true && usePrefilter;
+  const rawScan = opts.rawScan !== false && usePrefilter;
   const index = new RuleIndex(fa, usePrefilter);
   rules.forEach((rule, ri) => {
     for (const spec of rule.sources) {
@@ -80,8 +84,9 @@ export function compileSigma(rules: readonly CompilableRule[], opts: CompileOpti
     return lastLower;
   };
 
-  // The record last screened: its text, form, and the gate and candidates found for its key.
-  let rawText: string | undefined;
+  // The record last screened: its bytes and what the raw walk found, and the gate of its key.
+  const raw = new RawRecord();
+  let rawBytes: Uint8Array | undefined;
   let rawForm: RawForm = 'plain';
   let rawGate: Gate | undefined;
 
@@ -114,24 +119,25 @@ export function compileSigma(rules: readonly CompilableRule[], opts: CompileOpti
       const cand = g.candidates(usePrefilter ? fa.allValues() : undefined, 'plain');
       if (cand.length > 0) run(g, cand, onMatch);
     },
-    screen(raw, format) {
+    screen(b, from, to, format) {
       rawGate = undefined;
-      rawText = undefined;
-      if (rawScan) {
-        rawForm = FORM[format];
-        if (scannable(raw, rawForm)) rawText = raw;
-      }
-      const key: RawKey | undefined = format === 'xml' ? xmlKey(raw) : jsonKey(raw);
-      if (key === undefined) return true;
-      const g = index.gate(lower(key.channel), key.eventId);
+      rawBytes = undefined;
+      if (b === undefined) return true;
+      rawForm = FORM[format];
+      if (format === 'xml') walkXml(b, from, to, raw);
+      else walkJson(b, from, to, raw);
+      if (raw.ok && rawScan) rawBytes = b;
+      if (raw.channel === undefined || raw.eventId === undefined) return true;
+      const g = index.gate(lower(raw.channel), raw.eventId);
       if (g.empty) return false;
-      if (!rawScan) return true;
-      if (g.candidates(rawText, rawForm).length === 0) return false;
+      if (rawBytes === undefined) return true;
+      if (g.rawCandidates(rawBytes, raw, rawForm).length === 0) return false;
       rawGate = g;
       return true;
     },
     matchScreened(ev, onMatch) {
-      if (!rawScan) {
+      // A record the raw scan could not read (or was not asked to) has its values scanned instead.
+      if (rawBytes === undefined) {
         this.match(ev, onMatch);
         return;
       }
@@ -139,7 +145,7 @@ export function compileSigma(rules: readonly CompilableRule[], opts: CompileOpti
       if (g.empty) return;
       // The key read from the raw record is confirmed by the parsed event before its candidates
       // are trusted; otherwise the record text is scanned again for the event's own key.
-      const cand = g === rawGate ? g.cand : g.candidates(rawText, rawForm);
+      const cand = g === rawGate ? g.cand : g.rawCandidates(rawBytes, raw, rawForm);
       if (cand.length === 0) return;
       fa.begin(ev);
       run(g, cand, onMatch);

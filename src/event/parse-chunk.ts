@@ -12,11 +12,17 @@ export type OnEvent = (ev: Event, src: SourceRef) => void;
 export type OnWarning = (w: Warning) => void;
 
 /**
- * Looks at a record's raw text before it is parsed: false means the record is not wanted (no rule
- * can match it) and is counted without being parsed. XML records are given from `<Event` to the
- * end of `</Event>`, NDJSON records as their line.
+ * Looks at a record's raw bytes b[from, to) before it is parsed: false means the record is not
+ * wanted (no rule can match it) and is counted without being parsed. XML records are given from
+ * `<Event` to the end of `</Event>`, NDJSON records as their line. It is called once for every
+ * record before the record is parsed, with `b` undefined when the bytes cannot be given.
  */
-export type Screen = (raw: string, format: 'xml' | 'ndjson') => boolean;
+export type Screen = (
+  b: Uint8Array | undefined,
+  from: number,
+  to: number,
+  format: 'xml' | 'ndjson',
+) => boolean;
 
 export interface ParseOptions {
   /** For tests and benchmarks: force the reference XML reading for every record. */
@@ -54,6 +60,7 @@ export function parseChunk(
   if (whole !== undefined) {
     return parseXml(
       buf.toString(whole),
+      whole === 'latin1' ? buf : undefined,
       chunk,
       () => chunk.line,
       file,
@@ -101,11 +108,12 @@ function parseXmlByRecord(
     const e = buf.indexOf(END_EVENT, from);
     const to = e < 0 ? buf.length : e + END_EVENT.length;
     const data = buf.subarray(from, to);
-    const s = isAscii(data) ? buf.toString('latin1', from, to) : buf.toString('utf8', from, to);
+    const ascii = isAscii(data);
+    const s = ascii ? buf.toString('latin1', from, to) : buf.toString('utf8', from, to);
     const at = from;
     const part: ChunkLike = { format: 'xml', data, offset: chunk.offset + at, line: chunk.line };
     const firstLine = (): number => chunk.line + newlines(buf, 0, at);
-    const st = parseXml(s, part, firstLine, file, onEvent, onWarning, reference, screen);
+    const st = parseXml(s, data, part, firstLine, file, onEvent, onWarning, reference, screen);
     total.records += st.records;
     total.skipped += st.skipped;
     total.unparsed += st.unparsed;
@@ -181,8 +189,13 @@ function gapIsClean(s: string, from: number, to: number): boolean {
   return GAP.test(s.slice(from, to));
 }
 
+/**
+ * Reads the records of `s`. `bytes`, when given, are the encoded text of `s` (for the screen):
+ * index for index when `s` is ASCII, else the bytes of one record part (see parseXmlByRecord).
+ */
 function parseXml(
   s: string,
+  bytes: Uint8Array | undefined,
   chunk: ChunkLike,
   firstLine: () => number,
   file: string,
@@ -223,14 +236,24 @@ function parseXml(
     if (screen !== undefined) {
       // A whole record (no other <Event> start before its end) that no rule wants is only counted.
       const close = s.indexOf('</Event>', st);
+      let whole = false;
       if (close > 0) {
         const next = eventStart(s, st + 6);
-        if ((next < 0 || next > close) && !screen(s.slice(st, close + 8), 'xml')) {
-          stats.records++;
-          stats.unparsed++;
-          pos = close + 8;
-          continue;
-        }
+        whole = next < 0 || next > close;
+      }
+      let wanted: boolean;
+      if (!whole || bytes === undefined) wanted = screen(undefined, 0, 0, 'xml');
+      else if (ascii) wanted = screen(bytes, st, close + 8, 'xml');
+      else {
+        // One record part: its bytes are the record's, after a gap that is usually ASCII.
+        const from = utf8Length(s, 0, st);
+        wanted = screen(bytes, from, from + utf8Length(s, st, close + 8), 'xml');
+      }
+      if (!wanted) {
+        stats.records++;
+        stats.unparsed++;
+        pos = close + 8;
+        continue;
       }
     }
     let end = referenceOnly ? -1 : scanRecord(s, st, n, builder);
@@ -282,13 +305,6 @@ function isBlank(s: string): boolean {
   return true;
 }
 
-/** `{` … `}` (a CR before the line end allowed): a line that may be screened without parsing. */
-function looksLikeObject(t: string): boolean {
-  let e = t.length - 1;
-  if (t.charCodeAt(e) === 13) e--;
-  return t.charCodeAt(0) === 123 && e > 0 && t.charCodeAt(e) === 125;
-}
-
 /**
  * One line's text. Lines are decoded one by one (a newline byte never occurs inside a UTF-8
  * sequence, so this reads exactly as decoding the chunk at once): an ASCII line is copied as
@@ -317,11 +333,16 @@ function parseNdjson(
   while (pos < n) {
     let nl = buf.indexOf(10, pos);
     if (nl < 0) nl = n;
-    const text = ascii ? buf.toString('latin1', pos, nl) : lineText(buf, pos, nl);
-    if (screen !== undefined && looksLikeObject(text) && !screen(text, 'ndjson')) {
+    if (screen !== undefined && buf[pos] === 123 /* { */ && !screen(buf, pos, nl, 'ndjson')) {
       stats.records++;
       stats.unparsed++;
-    } else if (text.charCodeAt(0) === 123 /* { */ || !isBlank(text)) {
+      line++;
+      pos = nl + 1;
+      continue;
+    }
+    const text = ascii ? buf.toString('latin1', pos, nl) : lineText(buf, pos, nl);
+    if (screen !== undefined && buf[pos] !== 123) screen(undefined, 0, 0, 'ndjson');
+    if (text.charCodeAt(0) === 123 /* { */ || !isBlank(text)) {
       let parsed: unknown;
       let error = '';
       try {

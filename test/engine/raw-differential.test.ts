@@ -47,7 +47,7 @@ function hunt(rules: SigmaRuleIR[], files: string[], screened: boolean): Run {
         else engine.match(ev, on);
       },
       () => undefined,
-      screened ? { screen: (raw, f) => engine.screen(raw, f) } : {},
+      screened ? { screen: (b, from, to, f) => engine.screen(b, from, to, f) } : {},
     );
     out.records += st.records;
     out.unparsed += st.unparsed;

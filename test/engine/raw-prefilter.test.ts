@@ -4,8 +4,10 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compileSigma } from '../../src/engine/index.js';
 import { AhoCorasick, MAX_LITERAL } from '../../src/engine/prefilter-ac.js';
-import { jsonKey, xmlKey } from '../../src/engine/raw-key.js';
-import { rawLiteral, scannable } from '../../src/engine/raw-literal.js';
+import { walkJson } from '../../src/engine/raw-json.js';
+import { rawLiteral } from '../../src/engine/raw-literal.js';
+import { RawRecord } from '../../src/engine/raw-record.js';
+import { walkXml } from '../../src/engine/raw-xml.js';
 import { parseChunk } from '../../src/event/index.js';
 import { loadSigma, type SigmaRuleIR } from '../../src/sigma/index.js';
 
@@ -63,9 +65,23 @@ function screened(rs: SigmaRuleIR[], text: string, format: 'xml' | 'ndjson'): Ou
     (w) => {
       throw new Error(w.message);
     },
-    { screen: (raw, f) => engine.screen(raw, f) },
+    { screen: (b, from, to, f) => engine.screen(b, from, to, f) },
   );
   return { hits, unparsed: st.unparsed };
+}
+
+/** What the raw walk of one record finds: whether it can be scanned, its key, its value texts. */
+function walk(text: string, format: 'xml' | 'json'): { ok: boolean; key?: string; values: string[] } {
+  const b = Buffer.from(text.replace(/\n$/, ''));
+  const rec = new RawRecord();
+  if (format === 'xml') walkXml(b, 0, b.length, rec);
+  else walkJson(b, 0, b.length, rec);
+  const values: string[] = [];
+  for (let i = 0; i < rec.count; i++)
+    values.push(b.toString('utf8', rec.ranges[2 * i], rec.ranges[2 * i + 1]));
+  const out: { ok: boolean; key?: string; values: string[] } = { ok: rec.ok, values };
+  if (rec.channel !== undefined) out.key = `${rec.channel}/${rec.eventId}`;
+  return out;
 }
 
 describe('raw literal forms', () => {
@@ -73,59 +89,97 @@ describe('raw literal forms', () => {
     expect(rawLiteral('\\mimikatz.exe', 'plain')).toBe('\\mimikatz.exe');
     expect(rawLiteral('\\mimikatz.exe', 'json')).toBe('\\\\mimikatz.exe');
     expect(rawLiteral('a "quoted" value', 'json')).toBe('a \\"quoted\\" value');
-    expect(rawLiteral('-enc /c', 'json')).toBe('-enc ');
+    expect(rawLiteral('-enc /c', 'json')).toBe('-enc /c');
     expect(rawLiteral('a&bcdef<g', 'xml')).toBe('bcdef');
-    expect(rawLiteral("it's here", 'xml')).toBe('here');
+    expect(rawLiteral("it's here", 'xml')).toBe('s here');
     expect(rawLiteral('0x3e7', 'json')).toBe('3e7');
     expect(rawLiteral('{8a9c-11d0}', 'xml')).toBe('8a9c-11d0');
     expect(rawLiteral('2020-01-02t03:04', 'json')).toBe('2020-01-02');
     expect(rawLiteral(':3389', 'json')).toBe(':3389');
-    expect(rawLiteral('а', 'json')).toBe('а');
+    // Raw records are scanned as bytes folding ASCII only: cased letters outside ASCII are cut.
+    expect(rawLiteral('а', 'json')).toBeUndefined();
+    expect(rawLiteral('а', 'plain')).toBe('а');
+    expect(rawLiteral('payload über', 'json')).toBe('payload ');
+    expect(rawLiteral('😀 x', 'json')).toBe('😀 x');
     expect(rawLiteral('a', 'json')).toBeUndefined();
     expect(rawLiteral('&<', 'xml')).toBeUndefined();
   });
 
   it('refuses to scan records whose text the parser rewrites', () => {
-    expect(scannable(xmlRecord("<Data Name='Image'>x</Data>"), 'xml')).toBe(true);
-    expect(scannable(xmlRecord("<Data Name='Image'>&#109;</Data>"), 'xml')).toBe(false);
-    expect(scannable(xmlRecord("<Data Name='Image'><![CDATA[x]]></Data>"), 'xml')).toBe(false);
-    expect(scannable(xmlRecord("<Data Name='Image'>a<!-- b -->c</Data>"), 'xml')).toBe(false);
-    expect(scannable(jsonRecord('"Image":"C:\\\\users\\\\x"'), 'json')).toBe(true);
-    expect(scannable(jsonRecord('"Image":"\\u006d"'), 'json')).toBe(false);
-    expect(scannable(jsonRecord('"Image":"\\\\\\u006d"'), 'json')).toBe(false);
-    expect(scannable(jsonRecord('"N":1e1'), 'json')).toBe(false);
-    expect(scannable(jsonRecord('"N":[1,2.5]'), 'json')).toBe(false);
-    expect(scannable(jsonRecord('"Image":"MIMI\u212aATZ"'), 'json')).toBe(false);
-    expect(scannable(jsonRecord('"Image":"\u0130"'), 'json')).toBe(false);
+    expect(walk(xmlRecord("<Data Name='Image'>x</Data>"), 'xml').ok).toBe(true);
+    expect(walk(xmlRecord("<Data Name='Image'>&#109;</Data>"), 'xml').ok).toBe(false);
+    expect(walk(xmlRecord("<Data Name='Image'><![CDATA[x]]></Data>"), 'xml').ok).toBe(false);
+    expect(walk(xmlRecord("<Data Name='Image'>a<!-- b -->c</Data>"), 'xml').ok).toBe(false);
+    expect(walk(xmlRecord("<Data Name='Image'>MIMI\u212aATZ</Data>"), 'xml').ok).toBe(false);
+    expect(walk(xmlRecord("<Data Name='Image'>x</Dat>"), 'xml').ok).toBe(false);
+    expect(walk(jsonRecord('"Image":"C:\\\\users\\\\x"'), 'json').ok).toBe(true);
+    expect(walk(jsonRecord('"Image":"\\u006d"'), 'json').ok).toBe(false);
+    expect(walk(jsonRecord('"Image":"\\\\\\u006d"'), 'json').ok).toBe(false);
+    expect(walk(jsonRecord('"Image":"a\\/b"'), 'json').ok).toBe(false);
+    expect(walk(jsonRecord('"N":1e1'), 'json').ok).toBe(false);
+    expect(walk(jsonRecord('"N":[1,2.5]'), 'json').ok).toBe(false);
+    expect(walk(jsonRecord('"N":1234567890123456'), 'json').ok).toBe(false);
+    expect(walk(jsonRecord('"N":[{"a":"b"}]'), 'json').ok).toBe(false);
+    expect(walk(jsonRecord('"Image":"MIMI\u212aATZ"'), 'json').ok).toBe(false);
+    expect(walk(jsonRecord('"Image":"\u0130"'), 'json').ok).toBe(false);
+    // Not one well-formed object: left to the parser, which says what is wrong.
+    expect(walk(jsonRecord('"Image":"x" "y"'), 'json').ok).toBe(false);
+    expect(walk(jsonRecord('"Image":nope'), 'json').ok).toBe(false);
+    expect(walk(`${jsonRecord('"Image":"x"').trim()} {}`, 'json').ok).toBe(false);
+    expect(walk('{"Event":{"System":{', 'json').ok).toBe(false);
+  });
+
+  it('gives values only: names, markup and the namespace stay out of the scan', () => {
+    const json = walk(
+      '{"Event":{"System":{"Channel":"Security","EventID":4624},"EventData":{"Image":"C:\\\\x","N":[1,"two",null]}}}',
+      'json',
+    );
+    expect(json.values).toEqual(['Security', '4624', 'C:\\\\x', '1', 'two', 'null']);
+    const xml = walk(
+      "<Event xmlns='urn:e' a='b'><System><Provider Name='P'/><Channel>Security</Channel></System>" +
+        "<EventData><Data Name='Image'>C:\\x</Data><Data>plain</Data></EventData>" +
+        "<UserData><R xmlns='urn:u' Name='kept'/></UserData></Event>",
+      'xml',
+    );
+    expect(xml.ok).toBe(true);
+    expect(xml.values).toEqual(['P', 'Security', 'C:\\x', 'plain', 'kept']);
   });
 });
 
 describe('raw channel and event id', () => {
   it('reads them from the System block of XML and evtx_dump JSON', () => {
-    expect(xmlKey(xmlRecord(''))).toEqual({ channel: SYSMON, eventId: '1' });
-    expect(jsonKey(jsonRecord('', '1').trim())).toEqual({ channel: SYSMON, eventId: '1' });
-    const q = jsonRecord('', '{"#attributes":{"Qualifiers":16384},"#text":7045}').trim();
-    expect(jsonKey(q)).toEqual({ channel: SYSMON, eventId: '7045' });
+    expect(walk(xmlRecord(''), 'xml').key).toBe(`${SYSMON}/1`);
+    expect(walk(jsonRecord('', '1'), 'json').key).toBe(`${SYSMON}/1`);
+    const q = jsonRecord('', '{"#attributes":{"Qualifiers":16384},"#text":7045}');
+    expect(walk(q, 'json').key).toBe(`${SYSMON}/7045`);
+    expect(walk(jsonRecord('', '"7045"'), 'json').key).toBe(`${SYSMON}/7045`);
     const qx = xmlRecord('').replace('<EventID>1</EventID>', "<EventID Qualifiers='16384'>7045</EventID>");
-    expect(xmlKey(qx)).toEqual({ channel: SYSMON, eventId: '7045' });
+    expect(walk(qx, 'xml').key).toBe(`${SYSMON}/7045`);
   });
 
   it('gives up on anything it cannot place with certainty', () => {
     const twice = xmlRecord('').replace('<Computer>', '<Channel>Security</Channel><Computer>');
-    expect(xmlKey(twice)).toBeUndefined();
+    expect(walk(twice, 'xml').key).toBeUndefined();
     const nested = xmlRecord('').replace(
       `<Channel>${SYSMON}</Channel>`,
       `<X><Channel>${SYSMON}</Channel></X>`,
     );
-    expect(xmlKey(nested)).toBeUndefined();
+    expect(walk(nested, 'xml').key).toBeUndefined();
     const prefixed = xmlRecord('').replace(/<(\/?)Channel>/g, '<$1e:Channel>');
-    expect(xmlKey(prefixed)).toBeUndefined();
-    expect(xmlKey(xmlRecord('').replace('<EventID>1</EventID>', '<EventID> 1</EventID>'))).toBeUndefined();
+    expect(walk(prefixed, 'xml').key).toBeUndefined();
+    expect(
+      walk(xmlRecord('').replace('<EventID>1</EventID>', '<EventID> 1</EventID>'), 'xml').key,
+    ).toBeUndefined();
     // A Channel leaf in the data (the 104 event has one) is not the System channel.
-    expect(jsonKey(jsonRecord('"Channel":"Security"').trim())).toEqual({ channel: SYSMON, eventId: '1' });
-    expect(jsonKey(jsonRecord('', '01').trim())).toBeUndefined();
-    expect(jsonKey(jsonRecord('').trim().replace('"Channel":"', '"Channel":"a\\/'))).toBeUndefined();
-    expect(jsonKey(`{"Channel":"${SYSMON}","EventID":1}`)).toBeUndefined();
+    expect(walk(jsonRecord('"Channel":"Security"'), 'json').key).toBe(`${SYSMON}/1`);
+    expect(walk(jsonRecord('', '"01x"'), 'json').key).toBeUndefined();
+    expect(walk(jsonRecord('').replace('"Channel":"', '"Channel":"a\\\\'), 'json').key).toBeUndefined();
+    expect(
+      walk(jsonRecord('').replace('"Computer"', '"Channel":"Security","Computer"'), 'json').key,
+    ).toBeUndefined();
+    expect(walk(jsonRecord('').replace('"System":{', '"System":{"EventID":2,'), 'json').key).toBeUndefined();
+    expect(walk(`{"Channel":"${SYSMON}","EventID":1}`, 'json').key).toBeUndefined();
+    expect(walk(`{"X":1,${jsonRecord('').slice(1)}`, 'json').key).toBeUndefined();
   });
 });
 
@@ -269,7 +323,7 @@ describe('screening raw records before parsing', () => {
 
   it('without the raw literal scan, turns away only records whose channel and event id no rule reads', async () => {
     const rs = await rules(mimi);
-    const engine = compileSigma(rs);
+    const engine = compileSigma(rs, { rawScan: false });
     const run = (text: string) => {
       const hits: number[] = [];
       const st = parseChunk(
@@ -277,7 +331,7 @@ describe('screening raw records before parsing', () => {
         'test',
         (ev) => engine.matchScreened(ev, (r) => hits.push(r)),
         () => undefined,
-        { screen: (raw, f) => engine.screen(raw, f) },
+        { screen: (b, from, to, f) => engine.screen(b, from, to, f) },
       );
       return { hits, unparsed: st.unparsed };
     };
@@ -299,7 +353,7 @@ describe('screening raw records before parsing', () => {
       'test',
       () => undefined,
       (w) => warnings.push(w.message),
-      { screen: (raw, f) => engine.screen(raw, f) },
+      { screen: (b, from, to, f) => engine.screen(b, from, to, f) },
     );
     expect(st.skipped).toBe(1);
     expect(warnings.length).toBe(1);
