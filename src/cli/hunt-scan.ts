@@ -1,6 +1,7 @@
 import { type ChunkResult, type RuleSet, Scanner, type TimeOrderedMatchers } from '../engine/index.js';
 import { type InputFile, readChunks, type Warning } from '../input/index.js';
 import type { Progress } from '../output/index.js';
+import { jsonRenderer, type RenderInit, renderedHit } from './hit-render.js';
 import { buildHit, eventHitId, isoTime } from './hits.js';
 import type { HuntOptions } from './hunt.js';
 import type { HitWriter } from './hunt-output.js';
@@ -56,7 +57,9 @@ export async function scanFiles(ctx: ScanContext): Promise<ScanStats> {
     stats.skipped += r.skipped;
     for (const w of r.warnings) warn(`${where(w)}: ${w.message}`);
     for (const raw of r.hits) {
-      if (raw.kind === 'sigma') {
+      if (raw.kind === 'sigma' && raw.text !== undefined && raw.hitId !== undefined) {
+        await writer.emit(renderedHit(set.sigma[raw.rule]!, raw.event, raw.text, raw.hitId));
+      } else if (raw.kind === 'sigma') {
         const rule = set.sigma[raw.rule]!;
         const iso = isoTime(raw.event.timestamp);
         const id = eventHitId(rule.id, raw.event, iso);
@@ -71,9 +74,22 @@ export async function scanFiles(ctx: ScanContext): Promise<ScanStats> {
     progress.update(stats.bytesRead, stats.events, writer.count);
   };
 
+  // JSON output is written where hits are found, except for rules whose events the main thread
+  // needs (correlations); the other formats lay hits out here.
+  const renders = opts.format === 'jsonl' || opts.format === 'json';
+  const render: RenderInit | undefined = renders
+    ? {
+        rules: set.sigma.map((r) =>
+          output.has(r.id) && !matchers.feedsCorrelation(r.id)
+            ? { id: r.id, title: r.title, level: r.level, path: r.path, tags: r.tags }
+            : null,
+        ),
+      }
+    : undefined;
   const scanner = new Scanner(
-    { sigma: set.sigma, eql: set.eql, filter: { fromMs: opts.fromMs, toMs: opts.toMs } },
+    { sigma: set.sigma, eql: set.eql, filter: { fromMs: opts.fromMs, toMs: opts.toMs }, render },
     opts.threads,
+    renders ? { script: new URL('./hunt-worker.js', import.meta.url), renderer: jsonRenderer } : {},
   );
   const readsStdin = files.some((f) => f.path === '-');
   const onSigint = (): void => {

@@ -2,7 +2,15 @@ import type { Event, FieldValue, SourceRef, Warning } from '../event/index.js';
 import { parseChunk, type Screen } from '../event/index.js';
 import type { AutomatonCache } from './automaton-cache.js';
 import { EqlRunner } from './eql-runner.js';
-import type { ChunkJob, ChunkResult, EventSnapshot, RawHit, StageRecord, WorkerInit } from './messages.js';
+import type {
+  ChunkJob,
+  ChunkResult,
+  EventSnapshot,
+  HitRenderer,
+  RawHit,
+  StageRecord,
+  WorkerInit,
+} from './messages.js';
 import { compileSigma } from './sigma-engine.js';
 
 function snapshot(ev: Event, src: SourceRef): EventSnapshot {
@@ -20,6 +28,13 @@ function snapshot(ev: Event, src: SourceRef): EventSnapshot {
   };
 }
 
+/** A rendered hit's event: its fields went into the text. */
+const NO_FIELDS: Record<string, FieldValue> = Object.freeze(Object.create(null));
+
+function withoutFields(s: EventSnapshot): EventSnapshot {
+  return { ...s, fields: NO_FIELDS };
+}
+
 /**
  * The rules compiled once (Sigma closures, EQL matchers) and applied to record-aligned chunks: parse,
  * filter by time, match, and collect the hits with a snapshot of each matched event. What a worker
@@ -31,9 +46,11 @@ export class ChunkMatcher {
   private readonly screen: Screen | undefined;
   private readonly fromMs: number | undefined;
   private readonly toMs: number | undefined;
+  private readonly render: HitRenderer | undefined;
 
-  /** Throws when a rule cannot be compiled. */
-  constructor(init: WorkerInit) {
+  /** Throws when a rule cannot be compiled. `render`, when given, writes Sigma hits out here. */
+  constructor(init: WorkerInit, render?: HitRenderer) {
+    this.render = render;
     this.fromMs = init.filter.fromMs;
     this.toMs = init.filter.toMs;
     const rawScan = init.rawScan !== false;
@@ -59,7 +76,7 @@ export class ChunkMatcher {
   }
 
   run(job: ChunkJob): ChunkResult {
-    const { sigma, eql, screen, fromMs, toMs } = this;
+    const { sigma, eql, screen, fromMs, toMs, render } = this;
     const timeFiltered = fromMs !== undefined || toMs !== undefined;
     const hits: RawHit[] = [];
     const stages: StageRecord[] = [];
@@ -72,8 +89,15 @@ export class ChunkMatcher {
       snap ??= snapshot(current!, currentSrc!);
       return snap;
     };
+    let lean: EventSnapshot | undefined;
     const onSigma = (rule: number): void => {
-      hits.push({ kind: 'sigma', rule, event: snapshotNow() });
+      const out = render?.(rule, snapshotNow());
+      if (out === undefined) {
+        hits.push({ kind: 'sigma', rule, event: snapshotNow() });
+        return;
+      }
+      lean ??= withoutFields(snapshotNow());
+      hits.push({ kind: 'sigma', rule, event: lean, text: out.text, hitId: out.hitId });
     };
     const onEql = (rule: number): void => {
       hits.push({ kind: 'eql', rule, event: snapshotNow() });
@@ -95,6 +119,7 @@ export class ChunkMatcher {
         current = ev;
         currentSrc = src;
         snap = undefined;
+        lean = undefined;
         if (screen) sigma.matchScreened(ev, onSigma);
         else sigma.match(ev, onSigma);
         if (!eql.empty) eql.run(ev, onEql, onStages);

@@ -5,12 +5,15 @@ export type {
   CompilableRule,
   EventFilter,
   EventSnapshot,
+  HitRenderer,
   RawHit,
+  RenderedHit,
+  RendererFactory,
   StageRecord,
   WorkerInit,
 } from './messages.js';
 export { correlationMeta, loadRuleSet, type RuleSet, type RuleSetOptions } from './ruleset.js';
-export { Scanner } from './scanner.js';
+export { Scanner, type ScannerOptions } from './scanner.js';
 export type { RecordFormat } from './sigma-engine.js';
 export { type CompiledSigma, type CompileOptions, compileSigma } from './sigma-engine.js';
 export { SpillSorter } from './spill-sort.js';
@@ -20,3 +23,4 @@ export {
   TimeOrderedMatchers,
   type TimeOrderedResults,
 } from './time-ordered.js';
+export { serveChunks } from './worker-loop.js';

@@ -24,6 +24,11 @@ export interface WorkerInit {
    * that scan (default on; off parses every record and scans its values: see docs/performance.md).
    */
   rawScan?: boolean;
+  /**
+   * What the caller's hit renderer needs (see HitRenderer), passed through as it is: the matching
+   * threads know nothing of output.
+   */
+  render?: unknown;
 }
 
 /** An automaton one matching thread built, for the others (its tables are on shared memory). */
@@ -59,8 +64,28 @@ export interface RawHit {
   kind: 'sigma' | 'eql';
   /** Index into WorkerInit.sigma or WorkerInit.eql. */
   rule: number;
+  /** The matched event; without its fields when the hit was rendered (`text`). */
   event: EventSnapshot;
+  /** The hit as the renderer wrote it, in the matching thread, and its id. */
+  text?: string;
+  hitId?: string;
 }
+
+/** A hit written out where it was found (see HitRenderer). */
+export interface RenderedHit {
+  text: string;
+  hitId: string;
+}
+
+/**
+ * Writes a Sigma hit out in the matching thread that found it, so that only its text, not the
+ * event's fields, goes to the main thread; undefined leaves the hit to the main thread (its
+ * event is needed there: correlations, other formats).
+ */
+export type HitRenderer = (rule: number, ev: EventSnapshot) => RenderedHit | undefined;
+
+/** Builds a thread's renderer from WorkerInit.render (undefined: none). */
+export type RendererFactory = (render: unknown) => HitRenderer | undefined;
 
 /** An event that matched one or more stages of an EQL sequence rule. */
 export interface StageRecord {

@@ -4,6 +4,7 @@ import {
   type ChunkJob,
   type ChunkResult,
   isAutomatonMessage,
+  type RendererFactory,
   type WorkerInit,
 } from './messages.js';
 import { WorkerPool } from './pool.js';
@@ -29,11 +30,21 @@ export function workerLimits(rules: number): {
  * of the compiled rules, and the copy of every matched event it handles itself (docs/performance.md).
  * `submit` resolves with the chunk's result; the caller bounds how many are in flight.
  */
+export interface ScannerOptions {
+  /**
+   * The worker threads' script (default engine/worker.js); one that renders hits calls
+   * serveChunks with the same `renderer` as given here.
+   */
+  script?: URL;
+  /** Builds each thread's hit renderer from `init.render` (the main thread's too). */
+  renderer?: RendererFactory;
+}
+
 export class Scanner {
   private readonly pool: WorkerPool<ChunkJob, ChunkResult>;
   private nextId = 0;
 
-  constructor(init: WorkerInit, threads: number) {
+  constructor(init: WorkerInit, threads: number, opts: ScannerOptions = {}) {
     // Workers get only what they compile: titles, descriptions and references stay here.
     const lean: WorkerInit = {
       ...init,
@@ -46,12 +57,12 @@ export class Scanner {
     };
     let local: ChunkMatcher | undefined;
     this.pool = new WorkerPool<ChunkJob, ChunkResult>(
-      new URL('./worker.js', import.meta.url),
+      opts.script ?? new URL('./worker.js', import.meta.url),
       threads - 1,
       lean,
       workerLimits(init.sigma.length + init.eql.length),
       () => {
-        const matcher = new ChunkMatcher(lean);
+        const matcher = new ChunkMatcher(lean, opts.renderer?.(lean.render));
         local = matcher;
         return (job) => matcher.run(job);
       },

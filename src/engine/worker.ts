@@ -1,22 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { ChunkMatcher } from './chunk-matcher.js';
-import { type AutomatonMessage, type ChunkJob, isAutomatonMessage, type WorkerInit } from './messages.js';
+import type { WorkerInit } from './messages.js';
+import { serveChunks } from './worker-loop.js';
 
-function start(port: NonNullable<typeof parentPort>): void {
-  let matcher: ChunkMatcher;
-  try {
-    matcher = new ChunkMatcher(workerData as WorkerInit);
-  } catch (err) {
-    port.postMessage({ error: err instanceof Error ? err.message : String(err) });
-    return;
-  }
-  // Automata built here go to the other matching threads; theirs come in between jobs.
-  matcher.automata.onBuilt = (offer) => port.postMessage({ automaton: offer } satisfies AutomatonMessage);
-  port.postMessage({ ready: true });
-  port.on('message', (m: ChunkJob | AutomatonMessage) => {
-    if (isAutomatonMessage(m)) matcher.automata.adopt(m.automaton);
-    else port.postMessage(matcher.run(m));
-  });
-}
-
-if (parentPort) start(parentPort);
+// The default worker: hits go back to the main thread as event snapshots.
+if (parentPort) serveChunks(parentPort, workerData as WorkerInit);

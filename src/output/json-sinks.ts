@@ -2,11 +2,16 @@ import { BufferedWriter } from './buffered-writer.js';
 import { jsonForTerminal } from './escape.js';
 import type { HitRecord, HitSink } from './types.js';
 
+/** A hit's JSON line (without the newline): the text written ahead, or the record's JSON, terminal-safe. */
+export function hitJson(hit: HitRecord): string {
+  return hit.json ?? jsonForTerminal(hit);
+}
+
 /** One hit record per line, nothing else. */
 export function createJsonlSink(out: NodeJS.WritableStream): HitSink {
   const w = new BufferedWriter(out);
   return {
-    write: (hit: HitRecord) => w.push(`${jsonForTerminal(hit)}\n`),
+    write: (hit: HitRecord) => w.push(`${hitJson(hit)}\n`),
     end: () => w.finish(),
     get backlogged() {
       return w.backlogged;
@@ -21,7 +26,7 @@ export function createJsonSink(out: NodeJS.WritableStream): HitSink {
   let count = 0;
   return {
     write: (hit: HitRecord) => {
-      w.push(`${count === 0 ? '[\n' : ',\n'}${jsonForTerminal(hit)}`);
+      w.push(`${count === 0 ? '[\n' : ',\n'}${hitJson(hit)}`);
       count++;
     },
     end: () => {

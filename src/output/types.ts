@@ -26,6 +26,11 @@ export interface HitRecord {
   /** Correlation aggregate (count or value). */
   count?: number;
   value?: number;
+  /**
+   * The record's JSON line (without its newline) when it was written ahead, where the hit was found;
+   * the JSON sinks write it as it is. Not part of the record itself.
+   */
+  json?: string;
 }
 
 /** Output formats: a table for people, the others for programs. */

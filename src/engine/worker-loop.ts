@@ -1,0 +1,31 @@
+import type { MessagePort } from 'node:worker_threads';
+import { ChunkMatcher } from './chunk-matcher.js';
+import {
+  type AutomatonMessage,
+  type ChunkJob,
+  isAutomatonMessage,
+  type RendererFactory,
+  type WorkerInit,
+} from './messages.js';
+
+/**
+ * A worker thread's life: compile the rules once (reporting `ready`, or the error), then match every
+ * chunk posted to it and post the result back. Automata built here go to the other matching
+ * threads; theirs come in between jobs. `renderer`, when given, builds the hit renderer from
+ * `init.render` (see HitRenderer).
+ */
+export function serveChunks(port: MessagePort, init: WorkerInit, renderer?: RendererFactory): void {
+  let matcher: ChunkMatcher;
+  try {
+    matcher = new ChunkMatcher(init, renderer?.(init.render));
+  } catch (err) {
+    port.postMessage({ error: err instanceof Error ? err.message : String(err) });
+    return;
+  }
+  matcher.automata.onBuilt = (offer) => port.postMessage({ automaton: offer } satisfies AutomatonMessage);
+  port.postMessage({ ready: true });
+  port.on('message', (m: ChunkJob | AutomatonMessage) => {
+    if (isAutomatonMessage(m)) matcher.automata.adopt(m.automaton);
+    else port.postMessage(matcher.run(m));
+  });
+}

@@ -1,0 +1,73 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { type RenderInit, jsonRenderer, renderedHit } from '../../src/cli/hit-render.js';
+import { buildHit, isoTime } from '../../src/cli/hits.js';
+import { type ChunkResult, loadRuleSet, type WorkerInit } from '../../src/engine/index.js';
+import { ChunkMatcher } from '../../src/engine/chunk-matcher.js';
+import { hitJson } from '../../src/output/index.js';
+
+/**
+ * Hits rendered where they are found (a worker, or the main thread's own share) must be exactly what
+ * the main thread writes from the event: same JSON line, same hit id, and the fields stay behind.
+ */
+const root = path.resolve(__dirname, '../..');
+
+function fixtureChunks(): { file: string; format: 'xml' | 'ndjson'; data: Buffer }[] {
+  const out: { file: string; format: 'xml' | 'ndjson'; data: Buffer }[] = [];
+  const walk = (dir: string): void => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (/\.(xml|ndjson|jsonl)$/.test(e.name))
+        out.push({ file: p, format: e.name.endsWith('.xml') ? 'xml' : 'ndjson', data: readFileSync(p) });
+    }
+  };
+  walk(path.join(root, 'fixtures'));
+  return out.sort((a, b) => (a.file < b.file ? -1 : 1));
+}
+
+describe('hits rendered in the matching thread', () => {
+  it('write the same JSON line and hit id as the main thread does, without the fields', async () => {
+    const set = await loadRuleSet([path.join(root, 'rules')]);
+    const render: RenderInit = {
+      rules: set.sigma.map((r) => ({ id: r.id, title: r.title, level: r.level, path: r.path, tags: r.tags })),
+    };
+    const init: WorkerInit = { sigma: set.sigma, eql: [], filter: {}, render };
+    const plain = new ChunkMatcher(init);
+    const rendering = new ChunkMatcher(init, jsonRenderer(render));
+    let hits = 0;
+    let id = 0;
+    for (const c of fixtureChunks()) {
+      const job = { id: id++, file: c.file, format: c.format, data: c.data, offset: 0, line: 1 };
+      const a: ChunkResult = plain.run(job);
+      const b: ChunkResult = rendering.run(job);
+      expect(b.hits.length).toBe(a.hits.length);
+      a.hits.forEach((h, i) => {
+        const r = b.hits[i]!;
+        const rule = set.sigma[h.rule]!;
+        const expected = hitJson(buildHit(rule, h.event, 'sigma', isoTime(h.event.timestamp)));
+        expect(r.text).toBe(expected);
+        expect(Object.keys(r.event.fields)).toEqual([]);
+        const record = renderedHit(rule, r.event, r.text!, r.hitId!);
+        expect(hitJson(record)).toBe(expected);
+        expect(record.hit_id).toBe(JSON.parse(expected).hit_id);
+        hits++;
+      });
+    }
+    expect(hits).toBeGreaterThan(20);
+  });
+
+  it('leaves to the main thread the rules it is given no metadata for', async () => {
+    const set = await loadRuleSet([path.join(root, 'rules')]);
+    const render: RenderInit = { rules: set.sigma.map(() => null) };
+    const m = new ChunkMatcher({ sigma: set.sigma, eql: [], filter: {}, render }, jsonRenderer(render));
+    const c = fixtureChunks().find((f) => f.file.endsWith('t1086_remote_powershell_session.xml'))!;
+    const r = m.run({ id: 0, file: c.file, format: c.format, data: c.data, offset: 0, line: 1 });
+    expect(r.hits.length).toBeGreaterThan(0);
+    for (const h of r.hits) {
+      expect(h.text).toBeUndefined();
+      expect(Object.keys(h.event.fields).length).toBeGreaterThan(5);
+    }
+  });
+});
