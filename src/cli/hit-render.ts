@@ -32,9 +32,9 @@ export const jsonRenderer: RendererFactory = (init: unknown): HitRenderer | unde
   };
 };
 
-/** The main thread's record of a hit rendered elsewhere: what the summary, sort and dedup read, and its text. */
-export function renderedHit(rule: HitRule, ev: EventSnapshot, text: string, hitId: string): HitRecord {
+/** The main thread's record of a hit rendered elsewhere: what the summary, sort and dedup read, and its bytes. */
+export function renderedHit(rule: HitRule, ev: EventSnapshot, json: Uint8Array, hitId: string): HitRecord {
   const hit = buildHit(rule, ev, 'sigma', isoTime(ev.timestamp), hitId);
-  hit.json = text;
+  hit.json = json;
   return hit;
 }

@@ -57,8 +57,9 @@ export async function scanFiles(ctx: ScanContext): Promise<ScanStats> {
     stats.skipped += r.skipped;
     for (const w of r.warnings) warn(`${where(w)}: ${w.message}`);
     for (const raw of r.hits) {
-      if (raw.kind === 'sigma' && raw.text !== undefined && raw.hitId !== undefined) {
-        await writer.emit(renderedHit(set.sigma[raw.rule]!, raw.event, raw.text, raw.hitId));
+      if (raw.kind === 'sigma' && raw.textEnd !== undefined && r.texts !== undefined) {
+        const json = r.texts.subarray(raw.textAt, raw.textEnd);
+        await writer.emit(renderedHit(set.sigma[raw.rule]!, raw.event, json, raw.hitId!));
       } else if (raw.kind === 'sigma') {
         const rule = set.sigma[raw.rule]!;
         const iso = isoTime(raw.event.timestamp);

@@ -12,6 +12,7 @@ import type {
   WorkerInit,
 } from './messages.js';
 import { compileSigma } from './sigma-engine.js';
+import { TextBytes } from './text-bytes.js';
 
 function snapshot(ev: Event, src: SourceRef): EventSnapshot {
   // The view's own null-prototype dictionary, not a copy: a structured clone to the main thread
@@ -47,6 +48,7 @@ export class ChunkMatcher {
   private readonly fromMs: number | undefined;
   private readonly toMs: number | undefined;
   private readonly render: HitRenderer | undefined;
+  private readonly texts = new TextBytes();
 
   /** Throws when a rule cannot be compiled. `render`, when given, writes Sigma hits out here. */
   constructor(init: WorkerInit, render?: HitRenderer) {
@@ -76,7 +78,7 @@ export class ChunkMatcher {
   }
 
   run(job: ChunkJob): ChunkResult {
-    const { sigma, eql, screen, fromMs, toMs, render } = this;
+    const { sigma, eql, screen, fromMs, toMs, render, texts } = this;
     const timeFiltered = fromMs !== undefined || toMs !== undefined;
     const hits: RawHit[] = [];
     const stages: StageRecord[] = [];
@@ -97,7 +99,8 @@ export class ChunkMatcher {
         return;
       }
       lean ??= withoutFields(snapshotNow());
-      hits.push({ kind: 'sigma', rule, event: lean, text: out.text, hitId: out.hitId });
+      const [textAt, textEnd] = texts.add(out.text);
+      hits.push({ kind: 'sigma', rule, event: lean, textAt, textEnd, hitId: out.hitId });
     };
     const onEql = (rule: number): void => {
       hits.push({ kind: 'eql', rule, event: snapshotNow() });
@@ -134,6 +137,7 @@ export class ChunkMatcher {
       unparsed: stats.unparsed,
       filtered,
       hits,
+      texts: texts.take(),
       stages,
       warnings,
     };

@@ -64,10 +64,11 @@ export interface RawHit {
   kind: 'sigma' | 'eql';
   /** Index into WorkerInit.sigma or WorkerInit.eql. */
   rule: number;
-  /** The matched event; without its fields when the hit was rendered (`text`). */
+  /** The matched event; without its fields when the hit was rendered (`textAt`). */
   event: EventSnapshot;
-  /** The hit as the renderer wrote it, in the matching thread, and its id. */
-  text?: string;
+  /** The hit as the renderer wrote it, in the matching thread: ChunkResult.texts[textAt, textEnd), and its id. */
+  textAt?: number;
+  textEnd?: number;
   hitId?: string;
 }
 
@@ -105,6 +106,8 @@ export interface ChunkResult {
   /** Records the raw pre-filter passed over without parsing: no rule could match them. */
   unparsed: number;
   hits: RawHit[];
+  /** The rendered hits' texts, UTF-8 (transferred, not copied, from a worker). */
+  texts?: Uint8Array;
   stages: StageRecord[];
   warnings: Warning[];
 }

@@ -26,6 +26,9 @@ export function serveChunks(port: MessagePort, init: WorkerInit, renderer?: Rend
   port.postMessage({ ready: true });
   port.on('message', (m: ChunkJob | AutomatonMessage) => {
     if (isAutomatonMessage(m)) matcher.automata.adopt(m.automaton);
-    else port.postMessage(matcher.run(m));
+    else {
+      const r = matcher.run(m);
+      port.postMessage(r, r.texts ? [r.texts.buffer as ArrayBuffer] : []);
+    }
   });
 }

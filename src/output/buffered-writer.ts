@@ -12,7 +12,9 @@ function isBrokenPipe(err: unknown): boolean {
  */
 export class BufferedWriter {
   private readonly out: NodeJS.WritableStream;
-  private pending: string[] = [];
+  private pending: (string | Uint8Array)[] = [];
+  /** Whether some pending piece is bytes (then they are joined as bytes). */
+  private bytes = false;
   private pendingLength = 0;
   private scheduled = false;
   private waitingForDrain = false;
@@ -39,10 +41,15 @@ export class BufferedWriter {
     return this.broken;
   }
 
-  push(text: string): void {
+  /** Text, or bytes already encoded as UTF-8. */
+  push(text: string | Uint8Array): void {
     if (this.broken || this.error !== undefined) return;
     this.pending.push(text);
-    this.pendingLength += text.length;
+    if (typeof text === 'string') this.pendingLength += text.length;
+    else {
+      this.pendingLength += text.byteLength;
+      this.bytes = true;
+    }
     if (this.pendingLength >= FLUSH_AT) this.flush();
     else if (!this.scheduled) {
       this.scheduled = true;
@@ -53,11 +60,21 @@ export class BufferedWriter {
     }
   }
 
-  private flush(): void {
-    if (this.pending.length === 0 || this.broken || this.error !== undefined) return;
-    const chunk = this.pending.join('');
+  /** The pending pieces as one string or buffer, and nothing pending after. */
+  private joined(): string | Buffer {
+    const p = this.pending;
+    const out = this.bytes
+      ? Buffer.concat(p.map((x) => (typeof x === 'string' ? Buffer.from(x, 'utf8') : x)))
+      : (p as string[]).join('');
     this.pending = [];
     this.pendingLength = 0;
+    this.bytes = false;
+    return out;
+  }
+
+  private flush(): void {
+    if (this.pending.length === 0 || this.broken || this.error !== undefined) return;
+    const chunk = this.joined();
     if (!this.out.write(chunk) && !this.waitingForDrain) {
       this.waitingForDrain = true;
       this.out.once('drain', () => {
@@ -83,9 +100,7 @@ export class BufferedWriter {
 
   /** Writes what is left and resolves once the stream has taken all of it; rejects on a write error. */
   finish(): Promise<void> {
-    const chunk = this.pending.join('');
-    this.pending = [];
-    this.pendingLength = 0;
+    const chunk = this.joined();
     return new Promise((resolve, reject) => {
       const settle = (): void => {
         if (this.error !== undefined) reject(this.error);

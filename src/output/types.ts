@@ -27,10 +27,10 @@ export interface HitRecord {
   count?: number;
   value?: number;
   /**
-   * The record's JSON line (without its newline) when it was written ahead, where the hit was found;
-   * the JSON sinks write it as it is. Not part of the record itself.
+   * The record's JSON line (UTF-8, without its newline) when it was written ahead, where the hit
+   * was found; the JSON sinks write it as it is. Not part of the record itself.
    */
-  json?: string;
+  json?: Uint8Array;
 }
 
 /** Output formats: a table for people, the others for programs. */

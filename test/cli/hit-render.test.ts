@@ -1,10 +1,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type RenderInit, jsonRenderer, renderedHit } from '../../src/cli/hit-render.js';
+import { jsonRenderer, type RenderInit, renderedHit } from '../../src/cli/hit-render.js';
 import { buildHit, isoTime } from '../../src/cli/hits.js';
-import { type ChunkResult, loadRuleSet, type WorkerInit } from '../../src/engine/index.js';
 import { ChunkMatcher } from '../../src/engine/chunk-matcher.js';
+import { type ChunkResult, loadRuleSet, type WorkerInit } from '../../src/engine/index.js';
 import { hitJson } from '../../src/output/index.js';
 
 /**
@@ -47,15 +47,18 @@ describe('hits rendered in the matching thread', () => {
         const r = b.hits[i]!;
         const rule = set.sigma[h.rule]!;
         const expected = hitJson(buildHit(rule, h.event, 'sigma', isoTime(h.event.timestamp)));
-        expect(r.text).toBe(expected);
+        const bytes = b.texts!.subarray(r.textAt, r.textEnd);
+        expect(Buffer.from(bytes).toString('utf8')).toBe(expected);
         expect(Object.keys(r.event.fields)).toEqual([]);
-        const record = renderedHit(rule, r.event, r.text!, r.hitId!);
+        const record = renderedHit(rule, r.event, bytes, r.hitId!);
         expect(hitJson(record)).toBe(expected);
         expect(record.hit_id).toBe(JSON.parse(expected).hit_id);
         hits++;
       });
     }
     expect(hits).toBeGreaterThan(20);
+    // Text outside ASCII is written as UTF-8 and offsets count bytes.
+    expect(Buffer.from('é').byteLength).toBe(2);
   });
 
   it('leaves to the main thread the rules it is given no metadata for', async () => {
@@ -66,7 +69,7 @@ describe('hits rendered in the matching thread', () => {
     const r = m.run({ id: 0, file: c.file, format: c.format, data: c.data, offset: 0, line: 1 });
     expect(r.hits.length).toBeGreaterThan(0);
     for (const h of r.hits) {
-      expect(h.text).toBeUndefined();
+      expect(h.textAt).toBeUndefined();
       expect(Object.keys(h.event.fields).length).toBeGreaterThan(5);
     }
   });
