@@ -4,7 +4,7 @@ import type { SigmaRuleIR } from '../sigma/index.js';
 import type { AutomatonOffer } from './automaton-cache.js';
 
 /** The part of a Sigma rule's IR a worker compiles; metadata stays on the main thread. */
-export type CompilableRule = Pick<SigmaRuleIR, 'id' | 'detection' | 'sources' | 'eventIds'>;
+export type CompilableRule = Pick<SigmaRuleIR, 'id' | 'detection' | 'sources' | 'eventIds' | 'requirements'>;
 
 /** Event-level filters applied in the workers before any rule runs. */
 export interface EventFilter {

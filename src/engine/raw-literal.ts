@@ -16,7 +16,7 @@
  * `{`, `}`, `t`, `z` or a space; records with JSON numbers JavaScript spells differently are read
  * in full.
  */
-import { usefulLiteral } from './prefilter.js';
+import { usefulLiteral } from '../sigma/index.js';
 
 export type RawForm = 'plain' | 'xml' | 'json';
 

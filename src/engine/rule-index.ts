@@ -1,12 +1,12 @@
 import type { SourceSpec } from '../mapping/index.js';
+import { sourceClauses } from '../sigma/index.js';
 import { AutomatonCache } from './automaton-cache.js';
 import type { FieldAccess } from './field-access.js';
 import type { CompilableRule } from './messages.js';
-import { ANY_FIELD, ruleRequirement } from './prefilter.js';
 import { type AhoCorasick, flatLists, latin1Bytes } from './prefilter-ac.js';
 import { type RawForm, rawLiteral } from './raw-literal.js';
 import type { RawRecord } from './raw-record.js';
-import { compileVariant, type Pred, slotResolver } from './sigma-compile.js';
+import { compileVariant, type Pred } from './sigma-compile.js';
 
 /**
  * A rule compiled for one event source. Nothing is compiled until it is needed: the predicate on
@@ -19,6 +19,7 @@ export class Variant {
     readonly rule: number,
     private readonly ir: CompilableRule,
     private readonly spec: SourceSpec,
+    private readonly given?: string[][],
   ) {}
 
   pred(fa: FieldAccess): Pred {
@@ -27,18 +28,13 @@ export class Variant {
   }
 
   /**
-   * The rule's necessary literal condition: clauses of literals (lower-cased), each clause holding
-   * (one of its literals occurring in some value as the view gives it) on every event the rule
-   * matches. Empty when there is none. A clause that reads a converted field is left out (the
-   * converted text is not in the record).
+   * The rule's necessary literal condition on this source: clauses of literals (lower-cased), each
+   * clause holding (one of its literals occurring in some value as the view gives it) on every
+   * event the rule matches; empty when there is none. Derived by the loader (cached with the IR),
+   * or here for IR that lacks it.
    */
-  clauses(fa: FieldAccess): string[][] {
-    const out: string[][] = [];
-    for (const clause of ruleRequirement(this.ir, slotResolver(fa, this.spec))) {
-      if (clause.some((alt) => alt.slot !== ANY_FIELD && fa.isConverted(alt.slot))) continue;
-      out.push(clause.map((alt) => alt.lit));
-    }
-    return out;
+  clauses(): string[][] {
+    return this.given ?? sourceClauses(this.ir.detection, this.spec);
   }
 }
 
@@ -128,17 +124,17 @@ class Bucket {
     private readonly automata: AutomatonCache,
   ) {}
 
-  requirements(fa: FieldAccess, usePrefilter: boolean): string[][][] {
-    this.clauses ??= this.variants.map((v) => (usePrefilter ? v.clauses(fa) : []));
+  requirements(usePrefilter: boolean): string[][][] {
+    this.clauses ??= this.variants.map((v) => (usePrefilter ? v.clauses() : []));
     return this.clauses;
   }
 
-  scan(form: RawForm, fa: FieldAccess, usePrefilter: boolean): FormScan {
+  scan(form: RawForm, usePrefilter: boolean): FormScan {
     let sc = this.forms.get(form);
     if (sc === undefined) {
       sc = buildScan(
         this.automata,
-        this.requirements(fa, usePrefilter).map((clauses, pos) => ({ clauses, pos })),
+        this.requirements(usePrefilter).map((clauses, pos) => ({ clauses, pos })),
         form,
       );
       this.forms.set(form, sc);
@@ -196,7 +192,6 @@ export class Gate {
 
   constructor(
     buckets: Bucket[],
-    private readonly fa: FieldAccess,
     private readonly usePrefilter: boolean,
     private readonly automata: AutomatonCache,
   ) {
@@ -232,7 +227,7 @@ export class Gate {
           shared.push(part);
           continue;
         }
-        b.requirements(this.fa, this.usePrefilter).forEach((clauses, i) => {
+        b.requirements(this.usePrefilter).forEach((clauses, i) => {
           entries.push({ clauses, pos: part.pos[i]! });
         });
       }
@@ -270,9 +265,7 @@ export class Gate {
     const { merged, shared } = this.scans(form);
     this.run(merged, this.identity, (ac) => ac.scanValues(values, this.mark));
     for (const part of shared)
-      this.run(part.bucket.scan(form, this.fa, this.usePrefilter), part.pos, (ac) =>
-        ac.scanValues(values, this.mark),
-      );
+      this.run(part.bucket.scan(form, this.usePrefilter), part.pos, (ac) => ac.scanValues(values, this.mark));
     return this.finish();
   }
 
@@ -282,7 +275,7 @@ export class Gate {
     const { merged, shared } = this.scans(form);
     const scan = (ac: AhoCorasick): void => ac.scanRanges(b, rec.ranges, rec.count, this.mark);
     this.run(merged, this.identity, scan);
-    for (const part of shared) this.run(part.bucket.scan(form, this.fa, this.usePrefilter), part.pos, scan);
+    for (const part of shared) this.run(part.bucket.scan(form, this.usePrefilter), part.pos, scan);
     return this.finish();
   }
 
@@ -318,10 +311,7 @@ export class RuleIndex {
   private readonly wildcardIds = new Set<string>();
   readonly automata = new AutomatonCache();
 
-  constructor(
-    private readonly fa: FieldAccess,
-    private readonly usePrefilter: boolean,
-  ) {}
+  constructor(private readonly usePrefilter: boolean) {}
 
   add(channel: string, eventId: string, v: Variant): void {
     let c = this.channels.get(channel);
@@ -358,7 +348,7 @@ export class RuleIndex {
         if (byId) bs.push(byId);
         if (e.any) bs.push(e.any);
       }
-      g = new Gate(bs, this.fa, this.usePrefilter, this.automata);
+      g = new Gate(bs, this.usePrefilter, this.automata);
       this.gates.set(key, g);
     }
     return g;

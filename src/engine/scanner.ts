@@ -53,6 +53,7 @@ export class Scanner {
         detection: r.detection,
         sources: r.sources,
         eventIds: r.eventIds,
+        requirements: r.requirements,
       })),
     };
     let local: ChunkMatcher | undefined;

@@ -59,17 +59,17 @@ export function compileSigma(rules: readonly CompilableRule[], opts: CompileOpti
   const fa = new FieldAccess();
   const usePrefilter = opts.prefilter !== false;
   const rawScan = opts.rawScan !== false && usePrefilter;
-  const index = new RuleIndex(fa, usePrefilter);
+  const index = new RuleIndex(usePrefilter);
   rules.forEach((rule, ri) => {
-    for (const spec of rule.sources) {
+    rule.sources.forEach((spec, si) => {
       const ids = eventIdsFor(spec.eventIds, rule.eventIds);
-      if (ids === 'none') continue;
-      const variant = new Variant(ri, rule, spec);
+      if (ids === 'none') return;
+      const variant = new Variant(ri, rule, spec, rule.requirements?.[si]);
       for (const ch of spec.channels ?? ['*']) {
         const chan = ch === '*' ? '*' : ch.toLowerCase();
         for (const id of ids ?? ['*']) index.add(chan, id, variant);
       }
-    }
+    });
   });
   const matchedAt = new Int32Array(rules.length).fill(-1);
   let gen = 0;

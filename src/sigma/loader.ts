@@ -5,6 +5,7 @@ import { missingField, resolveLogsource, type SourceSpec } from '../mapping/inde
 import { buildDetection, DetectionError, detectionEventIds, detectionFields } from './detection.js';
 import { listRuleFiles } from './files.js';
 import { cacheDir, cacheKey, readCached, writeCached } from './ir-cache.js';
+import { sourceClauses } from './requirement.js';
 import type {
   ConditionIR,
   DetectionIR,
@@ -329,6 +330,9 @@ function parseRuleFiles(
     }
   }
   applyFilters(rules, filters, problems);
+  // The literal condition of each rule on each of its sources, derived once here (and cached with
+  // the IR) instead of in every matching thread.
+  for (const r of rules) r.requirements = r.sources.map((spec) => sourceClauses(r.detection, spec));
   const seen = dict<true>();
   for (const r of rules) {
     if (seen[r.id]) {

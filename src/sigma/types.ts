@@ -75,6 +75,11 @@ export interface SigmaRuleIR extends RuleMeta {
   detection: DetectionIR;
   /** Event sources the rule runs against (channel/event-id preconditions, field renames). */
   sources: SourceSpec[];
+  /**
+   * For each source, the literal clauses every event the rule matches satisfies (each clause: one
+   * of its lower-cased literals occurs in some value), for the pre-filter; see requirement.ts.
+   */
+  requirements?: string[][][];
   /** Event ids the detection itself requires (null when any id can match). */
   eventIds: string[] | null;
   /** Every field name the detection reads (keyword searches read all fields and are not listed). */

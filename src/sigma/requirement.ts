@@ -1,12 +1,9 @@
-import type { ConditionIR, FieldItem, SelectionIR, ValueTest } from '../sigma/index.js';
-import type { CompilableRule } from './messages.js';
+import type { SourceSpec } from '../mapping/index.js';
+import type { ConditionIR, DetectionIR, FieldItem, SelectionIR, ValueTest } from './types.js';
 
-/** Slot number that stands for "any field" (keyword searches). */
-export const ANY_FIELD = -1;
-
-/** One way a clause can hold: this literal occurs in this field (lower-cased). */
+/** One way a clause can hold: this literal occurs in this field (lower-cased; null: any field). */
 export interface Alternative {
-  slot: number;
+  field: string | null;
   lit: string;
 }
 
@@ -48,7 +45,7 @@ function trim(r: Requirement): Requirement {
   for (const c of r) {
     if (c.length === 0 || c.length > MAX_ALTERNATIVES) continue;
     const key = c
-      .map((a) => `${a.slot}\u0000${a.lit}`)
+      .map((a) => `${a.field ?? ''}\u0000${a.lit}`)
       .sort()
       .join('\u0001');
     if (seen.has(key)) continue;
@@ -96,15 +93,15 @@ function testLit(t: ValueTest): string | undefined {
   return undefined;
 }
 
-function itemReq(it: FieldItem, slotOf: (field: string) => number): Requirement {
+function itemReq(it: FieldItem): Requirement {
   if (it.neg) return [];
-  const slot = it.field === null ? ANY_FIELD : slotOf(it.field);
+  const field = it.field;
   const groups = it.values.map((g): Clause | undefined => {
     const alts: Clause = [];
     for (const t of g) {
       const lit = testLit(t);
       if (!lit) return undefined;
-      alts.push({ slot, lit });
+      alts.push({ field, lit });
     }
     return alts;
   });
@@ -114,13 +111,13 @@ function itemReq(it: FieldItem, slotOf: (field: string) => number): Requirement 
   return trim([(groups as Clause[]).flat()]);
 }
 
-function selReq(s: SelectionIR, slotOf: (field: string) => number): Requirement {
-  return or(s.maps.map((m) => and(m.map((it) => itemReq(it, slotOf)))));
+function selReq(s: SelectionIR): Requirement {
+  return or(s.maps.map((m) => and(m.map(itemReq))));
 }
 
-/** The literal requirement of a rule's detection on one source (see Requirement). */
-export function ruleRequirement(rule: CompilableRule, slotOf: (field: string) => number): Requirement {
-  const sels = rule.detection.selections.map((s) => selReq(s, slotOf));
+/** The literal requirement of a detection (see Requirement), fields as the rule names them. */
+export function detectionRequirement(detection: DetectionIR): Requirement {
+  const sels = detection.selections.map(selReq);
   const walk = (c: ConditionIR): Requirement => {
     switch (c.t) {
       case 'sel':
@@ -133,5 +130,21 @@ export function ruleRequirement(rule: CompilableRule, slotOf: (field: string) =>
         return and(c.c.map(walk));
     }
   };
-  return walk(rule.detection.condition);
+  return walk(detection.condition);
+}
+
+/**
+ * The requirement of a detection on one source, as literal clauses: a clause that reads a field
+ * this source converts (its text is not the record's) is left out. Empty: no requirement.
+ */
+export function sourceClauses(detection: DetectionIR, spec: SourceSpec): string[][] {
+  const out: string[][] = [];
+  for (const clause of detectionRequirement(detection)) {
+    const converted = clause.some((a) => {
+      if (a.field === null || !spec.fields || !Object.hasOwn(spec.fields, a.field)) return false;
+      return spec.fields[a.field]!.convert !== undefined;
+    });
+    if (!converted) out.push(clause.map((a) => a.lit));
+  }
+  return out;
 }
