@@ -11,6 +11,8 @@ export class RawRecord {
   ranges = new Int32Array(128);
   count = 0;
   ok = false;
+  /** False when the walk stopped early (the ranges are not all of the record's values). */
+  complete = true;
   /** Channel and event id as the view normalises them; undefined when not placed with certainty. */
   channel: string | undefined;
   eventId: string | undefined;
@@ -18,6 +20,7 @@ export class RawRecord {
   reset(): void {
     this.count = 0;
     this.ok = true;
+    this.complete = true;
     this.channel = undefined;
     this.eventId = undefined;
   }

@@ -12,6 +12,16 @@ const hadChild = new Uint8Array(MAX_DEPTH + 2);
 const TEXT_PLAIN = new Uint8Array(256);
 for (let c = 0; c < 128; c++) TEXT_PLAIN[c] = c === 60 || c === 38 ? 0 : 1;
 
+/** A System start tag, plain or prefixed (`<` never stands raw in text or attribute values). */
+const SYSTEM_TAG = Buffer.from('<System');
+const PREFIXED_SYSTEM = Buffer.from(':System');
+
+/** Whether `needle` occurs in b[from, to) (one native search). */
+function occurs(b: Uint8Array, from: number, to: number, needle: Buffer): boolean {
+  const at = Buffer.from(b.buffer, b.byteOffset, b.byteLength).indexOf(needle, from);
+  return at >= 0 && at + needle.length <= to;
+}
+
 function isSpace(c: number | undefined): boolean {
   return c === 32 || c === 10 || c === 13 || c === 9;
 }
@@ -45,8 +55,10 @@ function unreadable(b: Uint8Array, from: number, to: number): boolean {
  * EventID digits). The record is not scannable (`rec.ok` false) when it holds a numeric character
  * reference, CDATA, a comment, a processing instruction or a declaration (text the parser joins or
  * decodes), a character that lower-cases to ASCII, or anything the record scanner would refuse.
+ * With `keyOnly`, the walk stops after System (`rec.complete` false): the ranges are not all there,
+ * and a second System later in the record is not seen, so the key is only as sure as the first one.
  */
-export function walkXml(b: Uint8Array, from: number, to: number, rec: RawRecord): void {
+export function walkXml(b: Uint8Array, from: number, to: number, rec: RawRecord, keyOnly = false): void {
   rec.reset();
   let depth = 0;
   let i = from;
@@ -125,6 +137,13 @@ export function walkXml(b: Uint8Array, from: number, to: number, rec: RawRecord)
       }
       depth--;
       if (depth === 1) {
+        // With `keyOnly`, the walk ends with System: the key is all that is wanted.
+        if (keyOnly && inSystem) {
+          rec.complete = false;
+          // The rest is not walked: a second System there would make the key uncertain.
+          if (occurs(b, gt + 1, to, SYSTEM_TAG) || occurs(b, gt + 1, to, PREFIXED_SYSTEM)) keyOk = false;
+          break;
+        }
         inSystem = false;
         inEventData = false;
       }
@@ -238,7 +257,7 @@ export function walkXml(b: Uint8Array, from: number, to: number, rec: RawRecord)
       if (depth === 0) break;
     }
   }
-  if (depth !== 0) {
+  if (depth !== 0 && rec.complete) {
     rec.ok = false;
     return;
   }

@@ -313,6 +313,11 @@ export class RuleIndex {
 
   constructor(private readonly usePrefilter: boolean) {}
 
+  /** Whether some rule reads every channel (then every key reaches a rule). */
+  get everyChannel(): boolean {
+    return this.channels.has('*');
+  }
+
   add(channel: string, eventId: string, v: Variant): void {
     let c = this.channels.get(channel);
     if (!c) {

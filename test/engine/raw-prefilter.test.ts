@@ -56,7 +56,7 @@ interface Outcome {
 
 /** Hunts the text through the raw screen, as a worker does. */
 function screened(rs: SigmaRuleIR[], text: string, format: 'xml' | 'ndjson'): Outcome {
-  const engine = compileSigma(rs, { rawScan: true });
+  const engine = compileSigma(rs, { rawScan: true, rawXml: true });
   const hits: number[] = [];
   const st = parseChunk(
     { format, data: Buffer.from(text), offset: 0, line: 1 },
@@ -342,6 +342,33 @@ describe('screening raw records before parsing', () => {
       hits: [0],
       unparsed: 0,
     });
+  });
+
+  it('reads only the key of XML records by default, and none when a rule reads every channel', async () => {
+    const run = (rs: SigmaRuleIR[], text: string) => {
+      const engine = compileSigma(rs);
+      const hits: number[] = [];
+      const st = parseChunk(
+        { format: 'xml', data: Buffer.from(text), offset: 0, line: 1 },
+        'test',
+        (ev) => engine.matchScreened(ev, (r) => hits.push(r)),
+        () => undefined,
+        { screen: (b, from, to, f) => engine.screen(b, from, to, f) },
+      );
+      return { hits, unparsed: st.unparsed };
+    };
+    const rs = await rules(mimi);
+    const notepad = xmlRecord("<Data Name='Image'>C:\\Windows\\notepad.exe</Data>");
+    expect(run(rs, notepad)).toEqual({ hits: [], unparsed: 0 });
+    expect(run(rs, notepad.replace(SYSMON, 'Application'))).toEqual({ hits: [], unparsed: 1 });
+    // A second System block later in the record leaves the key uncertain: the record is parsed.
+    const twice = notepad.replace(SYSMON, 'Application').replace('</EventData>', '</EventData><System/>');
+    expect(run(rs, twice).unparsed).toBe(0);
+    const everywhere = await rules(
+      mimi,
+      "title: kw\nid: 00000000-0000-0000-0000-000000000009\nlogsource:\n    product: windows\ndetection:\n    keywords:\n        - 'mimikatz'\n    condition: keywords\n",
+    );
+    expect(run(everywhere, notepad.replace(SYSMON, 'Application')).unparsed).toBe(0);
   });
 
   it('keeps malformed lines visible: a line that is not an object is parsed and warned about', async () => {
