@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { compileSigma } from '../../src/engine/index.js';
+import { type CompileOptions, compileSigma } from '../../src/engine/index.js';
 import { AhoCorasick, MAX_LITERAL } from '../../src/engine/prefilter-ac.js';
 import { walkJson } from '../../src/engine/raw-json.js';
 import { rawLiteral } from '../../src/engine/raw-literal.js';
@@ -54,9 +54,14 @@ interface Outcome {
   unparsed: number;
 }
 
-/** Hunts the text through the raw screen, as a worker does. */
-function screened(rs: SigmaRuleIR[], text: string, format: 'xml' | 'ndjson'): Outcome {
-  const engine = compileSigma(rs, { rawScan: true, rawXml: true });
+/** Hunts the text through the raw screen, as a worker does (by default scanning raw XML too). */
+function screened(
+  rs: SigmaRuleIR[],
+  text: string,
+  format: 'xml' | 'ndjson',
+  opts: CompileOptions = { rawScan: true, rawXml: true },
+): Outcome {
+  const engine = compileSigma(rs, opts);
   const hits: number[] = [];
   const st = parseChunk(
     { format, data: Buffer.from(text), offset: 0, line: 1 },
@@ -323,18 +328,7 @@ describe('screening raw records before parsing', () => {
 
   it('without the raw literal scan, turns away only records whose channel and event id no rule reads', async () => {
     const rs = await rules(mimi);
-    const engine = compileSigma(rs, { rawScan: false });
-    const run = (text: string) => {
-      const hits: number[] = [];
-      const st = parseChunk(
-        { format: 'xml', data: Buffer.from(text), offset: 0, line: 1 },
-        'test',
-        (ev) => engine.matchScreened(ev, (r) => hits.push(r)),
-        () => undefined,
-        { screen: (b, from, to, f) => engine.screen(b, from, to, f) },
-      );
-      return { hits, unparsed: st.unparsed };
-    };
+    const run = (text: string) => screened(rs, text, 'xml', { rawScan: false });
     const notepad = xmlRecord("<Data Name='Image'>C:\\Windows\\notepad.exe</Data>");
     expect(run(notepad)).toEqual({ hits: [], unparsed: 0 });
     expect(run(notepad.replace(SYSMON, 'Application'))).toEqual({ hits: [], unparsed: 1 });
@@ -345,18 +339,7 @@ describe('screening raw records before parsing', () => {
   });
 
   it('reads only the key of XML records by default, and none when a rule reads every channel', async () => {
-    const run = (rs: SigmaRuleIR[], text: string) => {
-      const engine = compileSigma(rs);
-      const hits: number[] = [];
-      const st = parseChunk(
-        { format: 'xml', data: Buffer.from(text), offset: 0, line: 1 },
-        'test',
-        (ev) => engine.matchScreened(ev, (r) => hits.push(r)),
-        () => undefined,
-        { screen: (b, from, to, f) => engine.screen(b, from, to, f) },
-      );
-      return { hits, unparsed: st.unparsed };
-    };
+    const run = (rs: SigmaRuleIR[], text: string) => screened(rs, text, 'xml', {});
     const rs = await rules(mimi);
     const notepad = xmlRecord("<Data Name='Image'>C:\\Windows\\notepad.exe</Data>");
     expect(run(rs, notepad)).toEqual({ hits: [], unparsed: 0 });
