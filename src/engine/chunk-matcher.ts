@@ -60,16 +60,11 @@ export class ChunkMatcher {
     const eql = new EqlRunner(init.eql);
     this.sigma = sigma;
     this.eql = eql;
-    // With rawScan, records no Sigma rule can match are not parsed (unless EQL rules read every
-    // event); otherwise every record is parsed and the pre-filter runs over its values.
-    this.screen = !rawScan
-      ? undefined
-      : eql.empty
-        ? (b, from, to, format) => sigma.screen(b, from, to, format)
-        : (b, from, to, format) => {
-            sigma.screen(b, from, to, format);
-            return true;
-          };
+    // With rawScan, records no Sigma rule can match are not parsed. When EQL rules read every event,
+    // every record is parsed anyway, and the values of the parsed event are scanned instead (the
+    // raw walk would cost more than it saves: docs/performance.md).
+    this.screen =
+      rawScan && eql.empty ? (b, from, to, format) => sigma.screen(b, from, to, format) : undefined;
   }
 
   /** The pre-filter automata, to share with the other matching threads. */

@@ -16,10 +16,10 @@ for (let c = 0; c < 128; c++) TEXT_PLAIN[c] = c === 60 || c === 38 ? 0 : 1;
 const SYSTEM_TAG = Buffer.from('<System');
 const PREFIXED_SYSTEM = Buffer.from(':System');
 
-/** Whether `needle` occurs in b[from, to) (one native search). */
+/** Whether `needle` occurs in b[from, to) (one native search over that range only). */
 function occurs(b: Uint8Array, from: number, to: number, needle: Buffer): boolean {
-  const at = Buffer.from(b.buffer, b.byteOffset, b.byteLength).indexOf(needle, from);
-  return at >= 0 && at + needle.length <= to;
+  if (to - from < needle.length) return false;
+  return Buffer.from(b.buffer, b.byteOffset + from, to - from).indexOf(needle) >= 0;
 }
 
 function isSpace(c: number | undefined): boolean {
