@@ -14,7 +14,7 @@ interface InFlight {
 }
 
 /** Chunks in flight per matching thread: the reader stays just ahead of the threads. */
-const IN_FLIGHT_PER_THREAD = Number(process.env.SPOOR_IF ?? 3);
+const IN_FLIGHT_PER_THREAD = 3;
 
 export function where(w: Warning): string {
   return w.line !== undefined ? `${w.file}:${w.line}` : `${w.file}@${w.offset ?? 0}`;

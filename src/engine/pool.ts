@@ -22,7 +22,7 @@ export type LocalRunner<J, R> = (job: J) => R;
  * must have enough queued to last until it is done (500 MB of NDJSON, SigmaHQ's rules, two threads,
  * alternating: 7.15-7.48 s with 3 against 7.37-7.72 s with 2 and 7.86-8.30 s with 4).
  */
-const LOCAL_AFTER = Number(process.env.SPOOR_LOCAL_AFTER ?? 3);
+const LOCAL_AFTER = 3;
 
 /**
  * A small pool of worker threads, each holding state compiled once at start-up (the rules), and
