@@ -109,7 +109,7 @@ export class AhoCorasick {
     const lits = literals.map((l) => (l.length > MAX_LITERAL ? l.slice(-MAX_LITERAL) : l));
     // Each ASCII character of some literal gets a class; past ASCII_CLASSES of them, the rarest
     // share the last one (sharing only adds matches), so rows stay 64 wide.
-    const seen = new Float64Array(128);
+    const seen = new Int32Array(128);
     for (const lit of lits) {
       for (let i = 0; i < lit.length; i++) {
         const c = lit.charCodeAt(i);

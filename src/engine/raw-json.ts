@@ -1,5 +1,4 @@
-import { normValue } from '../event/index.js';
-import { asciiText, bytesAre, isDigitBytes, lowersToAscii, type RawRecord } from './raw-record.js';
+import { bytesAre, isDigitBytes, isPlainAscii, lowersToAscii, type RawRecord } from './raw-record.js';
 
 const OBJ = 1;
 const ARR = 2;
@@ -103,8 +102,11 @@ export function walkJson(b: Uint8Array, from: number, to: number, rec: RawRecord
   let channels = 0;
   let eventIds = 0;
   let texts = 0;
-  let channel: string | undefined;
-  let eventId: string | undefined;
+  // Where the channel and event id are: b[chFrom, chTo), b[idFrom, idTo); -1 until found.
+  let chFrom = -1;
+  let chTo = -1;
+  let idFrom = -1;
+  let idTo = -1;
   let i = from;
   while (i < to) {
     const c = b[i]!;
@@ -166,14 +168,17 @@ export function walkJson(b: Uint8Array, from: number, to: number, rec: RawRecord
       } else {
         rec.push(i + 1, j);
         if (key === K_CHANNEL) {
-          if (escaped || j === i + 1 || b[i + 1] === 32 || b[j - 1] === 32) keyOk = false;
+          if (escaped || j === i + 1 || b[i + 1] === 32 || b[j - 1] === 32 || !isPlainAscii(b, i + 1, j))
+            keyOk = false;
           else {
-            channel = asciiOrUndefined(b, i + 1, j);
-            if (channel === undefined) keyOk = false;
+            chFrom = i + 1;
+            chTo = j;
           }
         } else if (key === K_EVENTID || key === K_TEXT) {
-          if (isDigitBytes(b, i + 1, j)) eventId = asciiText(b, i + 1, j);
-          else keyOk = false;
+          if (isDigitBytes(b, i + 1, j)) {
+            idFrom = i + 1;
+            idTo = j;
+          } else keyOk = false;
         }
         key = K_OTHER;
         want = W_NEXT;
@@ -251,8 +256,10 @@ export function walkJson(b: Uint8Array, from: number, to: number, rec: RawRecord
     }
     rec.push(i, j);
     if (key === K_EVENTID || key === K_TEXT) {
-      if (isDigitBytes(b, i, j)) eventId = asciiText(b, i, j);
-      else keyOk = false;
+      if (isDigitBytes(b, i, j)) {
+        idFrom = i;
+        idTo = j;
+      } else keyOk = false;
     } else if (key === K_CHANNEL) keyOk = false;
     key = K_OTHER;
     want = W_NEXT;
@@ -262,14 +269,6 @@ export function walkJson(b: Uint8Array, from: number, to: number, rec: RawRecord
     rec.ok = false;
     return;
   }
-  if (keyOk && events === 1 && systems === 1 && channel !== undefined && eventId !== undefined) {
-    rec.channel = normValue(channel);
-    rec.eventId = normValue(eventId);
-  }
-}
-
-/** The channel's text when it is plain ASCII (anything else is left to the parser). */
-function asciiOrUndefined(b: Uint8Array, from: number, to: number): string | undefined {
-  for (let i = from; i < to; i++) if (b[i]! >= 0x80 || b[i]! < 32) return undefined;
-  return asciiText(b, from, to);
+  if (keyOk && events === 1 && systems === 1 && chFrom >= 0 && idFrom >= 0)
+    rec.setKey(b, chFrom, chTo, idFrom, idTo);
 }

@@ -1,3 +1,5 @@
+import { normValue } from '../event/index.js';
+
 /**
  * What a raw walk of one record (its bytes, before any parsing) finds: the byte ranges that hold
  * the record's values as the Event view will read them (names and markup left out), and the
@@ -16,6 +18,29 @@ export class RawRecord {
   /** Channel and event id as the view normalises them; undefined when not placed with certainty. */
   channel: string | undefined;
   eventId: string | undefined;
+
+  /**
+   * Sets the key from the bytes that hold the channel and the event id (checked by the walk: plain
+   * ASCII, digits), normalised as the view does. Consecutive records mostly share both, so the
+   * last texts are reused when the bytes are the same.
+   */
+  setKey(b: Uint8Array, chFrom: number, chTo: number, idFrom: number, idTo: number): void {
+    if (!bytesAre(b, chFrom, chTo, this.lastChannel)) {
+      this.lastChannel = asciiText(b, chFrom, chTo);
+      this.lastChannelNorm = normValue(this.lastChannel);
+    }
+    if (!bytesAre(b, idFrom, idTo, this.lastId)) {
+      this.lastId = asciiText(b, idFrom, idTo);
+      this.lastIdNorm = normValue(this.lastId);
+    }
+    this.channel = this.lastChannelNorm;
+    this.eventId = this.lastIdNorm;
+  }
+
+  private lastChannel = '';
+  private lastChannelNorm = '';
+  private lastId = '';
+  private lastIdNorm = '';
 
   reset(): void {
     this.count = 0;
@@ -65,6 +90,15 @@ export function isDigitBytes(b: Uint8Array, from: number, to: number): boolean {
   for (let i = from; i < to; i++) {
     const c = b[i]!;
     if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
+/** Whether b[from, to) is printable ASCII without the byte `except`. */
+export function isPlainAscii(b: Uint8Array, from: number, to: number, except = -1): boolean {
+  for (let i = from; i < to; i++) {
+    const c = b[i]!;
+    if (c >= 0x80 || c < 32 || c === except) return false;
   }
   return true;
 }

@@ -1,5 +1,4 @@
-import { normValue } from '../event/index.js';
-import { asciiText, bytesAre, isDigitBytes, lowersToAscii, type RawRecord } from './raw-record.js';
+import { bytesAre, isDigitBytes, isPlainAscii, lowersToAscii, type RawRecord } from './raw-record.js';
 
 const MAX_DEPTH = 64;
 /** Per-depth scratch (one walk at a time per thread): element name, end of its start tag, children. */
@@ -69,8 +68,11 @@ export function walkXml(b: Uint8Array, from: number, to: number, rec: RawRecord,
   let systemExact = false;
   let channels = 0;
   let eventIds = 0;
-  let channel: string | undefined;
-  let eventId: string | undefined;
+  // Where the channel and event id are: b[chFrom, chTo), b[idFrom, idTo); -1 until found.
+  let chFrom = -1;
+  let chTo = -1;
+  let idFrom = -1;
+  let idTo = -1;
   let keyOk = true;
   while (i < to) {
     // Text up to the next tag, in one pass that stops at `<`, `&` and bytes outside ASCII.
@@ -124,15 +126,18 @@ export function walkXml(b: Uint8Array, from: number, to: number, rec: RawRecord,
       if (depth === 3 && inSystem && systemExact && hadChild[depth] === 0) {
         const tf = openEnd[depth]!;
         if (bytesAre(b, nameFrom[depth]!, nameTo[depth]!, 'Channel')) {
-          if (tf === lt || b[tf] === 32 || b[lt - 1] === 32 || isSpace(b[tf]) || isSpace(b[lt - 1]))
+          // Plain text without entities, not padded (anything else is left to the parser).
+          if (tf === lt || isSpace(b[tf]) || isSpace(b[lt - 1]) || !isPlainAscii(b, tf, lt, 38))
             keyOk = false;
           else {
-            channel = plainText(b, tf, lt);
-            if (channel === undefined) keyOk = false;
+            chFrom = tf;
+            chTo = lt;
           }
         } else if (bytesAre(b, nameFrom[depth]!, nameTo[depth]!, 'EventID')) {
-          if (isDigitBytes(b, tf, lt)) eventId = asciiText(b, tf, lt);
-          else keyOk = false;
+          if (isDigitBytes(b, tf, lt)) {
+            idFrom = tf;
+            idTo = lt;
+          } else keyOk = false;
         }
       }
       depth--;
@@ -261,17 +266,6 @@ export function walkXml(b: Uint8Array, from: number, to: number, rec: RawRecord,
     rec.ok = false;
     return;
   }
-  if (keyOk && systems === 1 && systemExact && channels === 1 && eventIds === 1 && channel && eventId) {
-    rec.channel = normValue(channel);
-    rec.eventId = normValue(eventId);
-  }
-}
-
-/** Channel text: printable ASCII without entities (anything else is left to the parser). */
-function plainText(b: Uint8Array, from: number, to: number): string | undefined {
-  for (let i = from; i < to; i++) {
-    const c = b[i]!;
-    if (c >= 0x80 || c < 32 || c === 38) return undefined;
-  }
-  return asciiText(b, from, to);
+  if (keyOk && systems === 1 && systemExact && channels === 1 && eventIds === 1 && chFrom >= 0 && idFrom >= 0)
+    rec.setKey(b, chFrom, chTo, idFrom, idTo);
 }

@@ -1,5 +1,5 @@
 import type { SourceSpec } from '../mapping/index.js';
-import { sourceClauses } from '../sigma/index.js';
+import { detectionRequirement, sourceClauses } from '../sigma/index.js';
 import { AutomatonCache } from './automaton-cache.js';
 import type { FieldAccess } from './field-access.js';
 import type { CompilableRule } from './messages.js';
@@ -34,7 +34,7 @@ export class Variant {
    * or here for IR that lacks it.
    */
   clauses(): string[][] {
-    return this.given ?? sourceClauses(this.ir.detection, this.spec);
+    return this.given ?? sourceClauses(detectionRequirement(this.ir.detection), this.spec);
   }
 }
 
@@ -257,29 +257,39 @@ export class Gate {
    * `values` (each scanned apart), in rule order; `values` undefined means every variant.
    */
   candidates(values: readonly string[] | undefined, form: RawForm): number[] {
-    this.begin();
     if (values === undefined) {
+      this.begin();
       for (let i = 0; i < this.variants.length; i++) this.cand.push(i);
       return this.cand;
     }
-    const { merged, shared } = this.scans(form);
-    this.run(merged, this.identity, (ac) => ac.scanValues(values, this.mark));
-    for (const part of shared)
-      this.run(part.bucket.scan(form, this.usePrefilter), part.pos, (ac) => ac.scanValues(values, this.mark));
-    return this.finish();
+    this.values = values;
+    return this.search(form);
   }
 
   /** `candidates` for a raw record: the value ranges a walk found in its bytes (see RawRecord). */
   rawCandidates(b: Uint8Array, rec: RawRecord, form: RawForm): number[] {
+    this.bytes = b;
+    this.rec = rec;
+    return this.search(form);
+  }
+
+  // What `search` scans: the values of a parsed event, or else the ranges of a raw record.
+  private values: readonly string[] | undefined;
+  private bytes: Uint8Array | undefined;
+  private rec: RawRecord | undefined;
+
+  private search(form: RawForm): number[] {
     this.begin();
     const { merged, shared } = this.scans(form);
-    const scan = (ac: AhoCorasick): void => ac.scanRanges(b, rec.ranges, rec.count, this.mark);
-    this.run(merged, this.identity, scan);
-    for (const part of shared) this.run(part.bucket.scan(form, this.usePrefilter), part.pos, scan);
+    this.run(merged, this.identity);
+    for (const part of shared) this.run(part.bucket.scan(form, this.usePrefilter), part.pos);
+    this.values = undefined;
+    this.bytes = undefined;
+    this.rec = undefined;
     return this.finish();
   }
 
-  private run(sc: FormScan, pos: Int32Array, scan: (ac: AhoCorasick) => void): void {
+  private run(sc: FormScan, pos: Int32Array): void {
     const gen = this.gen;
     for (const i of sc.always) {
       const g = pos[i]!;
@@ -292,7 +302,8 @@ export class Gate {
     if (sc.ownPos.length > 0) {
       this.sc = sc;
       this.pos = pos;
-      scan(sc.ac);
+      if (this.values !== undefined) sc.ac.scanValues(this.values, this.mark);
+      else sc.ac.scanRanges(this.bytes!, this.rec!.ranges, this.rec!.count, this.mark);
     }
   }
 }

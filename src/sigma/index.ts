@@ -1,6 +1,6 @@
 export { parseCondition } from './condition.js';
 export { describeLogsource, loadSigma } from './loader.js';
-export { MAX_CLAUSES, sourceClauses, usefulLiteral } from './requirement.js';
+export { detectionRequirement, MAX_CLAUSES, sourceClauses, usefulLiteral } from './requirement.js';
 export type {
   ConditionIR,
   DetectionIR,

@@ -5,7 +5,7 @@ import { missingField, resolveLogsource, type SourceSpec } from '../mapping/inde
 import { buildDetection, DetectionError, detectionEventIds, detectionFields } from './detection.js';
 import { listRuleFiles } from './files.js';
 import { cacheDir, cacheKey, readCached, writeCached } from './ir-cache.js';
-import { sourceClauses } from './requirement.js';
+import { detectionRequirement, sourceClauses } from './requirement.js';
 import type {
   ConditionIR,
   DetectionIR,
@@ -332,7 +332,10 @@ function parseRuleFiles(
   applyFilters(rules, filters, problems);
   // The literal condition of each rule on each of its sources, derived once here (and cached with
   // the IR) instead of in every matching thread.
-  for (const r of rules) r.requirements = r.sources.map((spec) => sourceClauses(r.detection, spec));
+  for (const r of rules) {
+    const req = detectionRequirement(r.detection);
+    r.requirements = r.sources.map((spec) => sourceClauses(req, spec));
+  }
   const seen = dict<true>();
   for (const r of rules) {
     if (seen[r.id]) {

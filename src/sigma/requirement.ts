@@ -134,12 +134,13 @@ export function detectionRequirement(detection: DetectionIR): Requirement {
 }
 
 /**
- * The requirement of a detection on one source, as literal clauses: a clause that reads a field
- * this source converts (its text is not the record's) is left out. Empty: no requirement.
+ * The requirement of a detection (as `detectionRequirement` gives it) on one source, as literal
+ * clauses: a clause that reads a field this source converts (its text is not the record's) is left
+ * out. Empty: no requirement.
  */
-export function sourceClauses(detection: DetectionIR, spec: SourceSpec): string[][] {
+export function sourceClauses(req: Requirement, spec: SourceSpec): string[][] {
   const out: string[][] = [];
-  for (const clause of detectionRequirement(detection)) {
+  for (const clause of req) {
     const converted = clause.some((a) => {
       if (a.field === null || !spec.fields || !Object.hasOwn(spec.fields, a.field)) return false;
       return spec.fields[a.field]!.convert !== undefined;
