@@ -1,5 +1,5 @@
 import { type ChunkResult, type RuleSet, Scanner, type TimeOrderedMatchers } from '../engine/index.js';
-import { type InputFile, readChunks, type Warning } from '../input/index.js';
+import { ChunkBuffers, chunkCapacity, type InputFile, readChunks, type Warning } from '../input/index.js';
 import type { Progress } from '../output/index.js';
 import { jsonRenderer, type RenderInit, renderedHit } from './hit-render.js';
 import { buildHit, eventHitId, isoTime } from './hits.js';
@@ -9,6 +9,8 @@ import type { StateSession } from './hunt-state.js';
 
 interface InFlight {
   result: Promise<ChunkResult>;
+  /** The chunk's bytes (empty here once they moved to a worker: they come back in the result). */
+  data: Uint8Array;
   file: InputFile;
   end: { offset: number; line: number };
 }
@@ -53,6 +55,7 @@ export async function scanFiles(ctx: ScanContext): Promise<ScanStats> {
 
   const handle = async (job: InFlight): Promise<void> => {
     const r = await job.result;
+    buffers.give(r.data ?? job.data);
     stats.events += r.events;
     stats.skipped += r.skipped;
     for (const w of r.warnings) warn(`${where(w)}: ${w.message}`);
@@ -101,6 +104,7 @@ export async function scanFiles(ctx: ScanContext): Promise<ScanStats> {
   process.on('SIGINT', onSigint);
 
   const pending: InFlight[] = [];
+  const buffers = new ChunkBuffers(chunkCapacity(opts.chunkBytes));
   const settle = async (all: boolean): Promise<void> => {
     while (pending.length > 0 && (all || pending.length >= scanner.threads * IN_FLIGHT_PER_THREAD)) {
       await handle(pending.shift()!);
@@ -117,6 +121,7 @@ export async function scanFiles(ctx: ScanContext): Promise<ScanStats> {
         for await (const chunk of readChunks(file, {
           start: resume.start,
           chunkBytes: opts.chunkBytes,
+          buffers,
           onWarning: (w) => {
             if (stats.interrupted) return;
             stats.skipped++;
@@ -127,7 +132,8 @@ export async function scanFiles(ctx: ScanContext): Promise<ScanStats> {
           },
         })) {
           const { end, ...job } = chunk;
-          pending.push({ result: scanner.submit({ file: file.display, ...job }), file, end });
+          const result = scanner.submit({ file: file.display, ...job }, true);
+          pending.push({ result, data: job.data, file, end });
           await settle(false);
           if (stats.interrupted) break;
         }

@@ -1,3 +1,4 @@
+export { internStrings } from './intern.js';
 export { LEVELS, type Level, levelRank, parseLevel } from './levels.js';
 export type { RuleMeta } from './rule-meta.js';
 export type { RuleProblem } from './rule-problem.js';

@@ -108,6 +108,8 @@ export interface ChunkResult {
   hits: RawHit[];
   /** The rendered hits' texts, UTF-8 (transferred, not copied, from a worker). */
   texts?: Uint8Array;
+  /** From a worker: the job's `data`, handed back (transferred) so its buffer can be used again. */
+  data?: Uint8Array;
   stages: StageRecord[];
   warnings: Warning[];
 }

@@ -91,14 +91,19 @@ export class Scanner {
     return this.pool.size;
   }
 
-  submit(job: Omit<ChunkJob, 'id'>): Promise<ChunkResult> {
+  /**
+   * `lent`: the chunk's ArrayBuffer (which it starts) is the caller's to give, even when longer than
+   * the chunk: it moves to a worker and comes back as the result's `data`. Otherwise only a buffer
+   * the chunk fills exactly moves (and stays with the worker).
+   */
+  submit(job: Omit<ChunkJob, 'id'>, lent = false): Promise<ChunkResult> {
     const full: ChunkJob = { ...job, id: this.nextId++ };
-    // A buffer the chunk owns moves to a worker without a copy.
+    const { data } = job;
     const transfer =
-      job.data.byteOffset === 0 &&
-      job.data.byteLength === job.data.buffer.byteLength &&
-      job.data.buffer instanceof ArrayBuffer
-        ? [job.data.buffer]
+      data.byteOffset === 0 &&
+      data.buffer instanceof ArrayBuffer &&
+      (lent || data.byteLength === data.buffer.byteLength)
+        ? [data.buffer]
         : [];
     return this.pool.run(full, transfer);
   }

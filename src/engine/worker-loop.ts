@@ -1,4 +1,5 @@
 import type { MessagePort } from 'node:worker_threads';
+import { internStrings } from '../common/index.js';
 import { ChunkMatcher } from './chunk-matcher.js';
 import {
   type AutomatonMessage,
@@ -17,6 +18,8 @@ import {
 export function serveChunks(port: MessagePort, init: WorkerInit, renderer?: RendererFactory): void {
   let matcher: ChunkMatcher;
   try {
+    // The rules came as a message: one copy of each string instead of one per occurrence.
+    internStrings(init.sigma);
     matcher = new ChunkMatcher(init, renderer?.(init.render));
   } catch (err) {
     port.postMessage({ error: err instanceof Error ? err.message : String(err) });
@@ -28,7 +31,11 @@ export function serveChunks(port: MessagePort, init: WorkerInit, renderer?: Rend
     if (isAutomatonMessage(m)) matcher.automata.adopt(m.automaton);
     else {
       const r = matcher.run(m);
-      port.postMessage(r, r.texts ? [r.texts.buffer as ArrayBuffer] : []);
+      // The chunk's buffer goes back with the result, for the reader to fill again.
+      r.data = m.data;
+      const transfer: ArrayBuffer[] = m.data.buffer instanceof ArrayBuffer ? [m.data.buffer] : [];
+      if (r.texts) transfer.push(r.texts.buffer as ArrayBuffer);
+      port.postMessage(r, transfer);
     }
   });
 }

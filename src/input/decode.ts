@@ -1,6 +1,7 @@
-import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
+import type { ChunkBuffers } from './chunk-buffers.js';
 
 /**
  * The byte layers under the framer: raw file or stdin bytes, transparent gunzip (sniffed from the
@@ -10,13 +11,45 @@ import { createGunzip } from 'node:zlib';
 
 export type Bytes = AsyncIterable<Uint8Array>;
 
-export function rawBytes(path: string, onBytes?: (n: number) => void, startByte = 0): Bytes {
-  const stream =
-    path === '-' ? process.stdin : createReadStream(path, { highWaterMark: 1 << 20, start: startByte });
+/** Bytes asked of the file per read. */
+const PIECE = 1 << 20;
+
+/**
+ * The raw bytes of a file (or stdin for `-`), from `startByte` on, in pieces of at most 1 MiB. With
+ * `pieces`, each piece is read into a buffer from there, which the consumer may give back once it
+ * has copied the bytes out (the next read then reuses it); without, each piece is a buffer of its own.
+ */
+export function rawBytes(
+  path: string,
+  onBytes?: (n: number) => void,
+  startByte = 0,
+  pieces?: ChunkBuffers,
+): Bytes {
+  if (path === '-') {
+    return (async function* () {
+      for await (const b of process.stdin as AsyncIterable<Buffer>) {
+        onBytes?.(b.length);
+        yield b;
+      }
+    })();
+  }
   return (async function* () {
-    for await (const b of stream as AsyncIterable<Buffer>) {
-      onBytes?.(b.length);
-      yield b;
+    const fh = await open(path, 'r');
+    try {
+      let pos = startByte;
+      for (;;) {
+        const buf = pieces ? pieces.take(PIECE) : Buffer.allocUnsafeSlow(PIECE);
+        const { bytesRead } = await fh.read(buf, 0, PIECE, pos);
+        if (bytesRead === 0) {
+          pieces?.give(buf);
+          return;
+        }
+        pos += bytesRead;
+        onBytes?.(bytesRead);
+        yield buf.subarray(0, bytesRead);
+      }
+    } finally {
+      await fh.close();
     }
   })();
 }

@@ -1,5 +1,6 @@
 import { createReadStream } from 'node:fs';
 import type { Warning } from '../event/index.js';
+import { ChunkBuffers } from './chunk-buffers.js';
 import { type Bytes, gunzip, isGzip, peek, rawBytes, sniffEncoding, utf16ToUtf8 } from './decode.js';
 import type { Chunk, InputFile, ReadOptions } from './types.js';
 
@@ -7,6 +8,14 @@ const DEFAULT_CHUNK = 2 << 20;
 const END_EVENT = Buffer.from('</Event>');
 /** Room in the staging buffer beyond one chunk: a file read piece is at most 1 MiB (decode.ts). */
 const STAGE_SLACK = 1 << 20;
+
+/**
+ * The most bytes a chunk of a `chunkBytes` target holds unless one record is longer: chunks are cut
+ * once the staged bytes reach the target, and a read piece adds at most STAGE_SLACK.
+ */
+export function chunkCapacity(chunkBytes = DEFAULT_CHUNK): number {
+  return Math.max(1, chunkBytes) + STAGE_SLACK;
+}
 
 function countLines(b: Uint8Array): number {
   const buf = Buffer.from(b.buffer, b.byteOffset, b.byteLength);
@@ -24,6 +33,9 @@ function isBlankByte(c: number): boolean {
 }
 
 const RECORD = Buffer.from('Record ');
+
+/** Read pieces used again across files: each is copied into the staging buffer, then given back. */
+const PIECES = new ChunkBuffers(1 << 20);
 
 /** evtx_dump's XML output starts each record with a `Record N` line. */
 function isRecordLine(b: Buffer, i: number): boolean {
@@ -73,8 +85,9 @@ function cutAfter(buf: Buffer, format: 'xml' | 'ndjson', from: number): number {
  * non-blank byte: `<` (or evtx_dump's `Record N` line) is XML, `{` NDJSON. Anything else (binary, garbage, an empty file) gives one
  * warning naming the file and no chunks. NDJSON is cut after a newline, XML after `</Event>`; the
  * remainder carries into the next chunk, and a truncated final record is still delivered in the
- * last chunk so that the parser can report it with its offset. Each chunk's `data` owns its whole
- * ArrayBuffer, so it can be transferred to a worker.
+ * last chunk so that the parser can report it with its offset. Each chunk's `data` starts an
+ * ArrayBuffer of its own, so it can be transferred to a worker; with `opts.buffers` the buffer comes
+ * from there (it may be longer than the chunk) and goes back there when the caller is done with it.
  */
 export async function* readChunks(file: InputFile, opts: ReadOptions = {}): AsyncGenerator<Chunk> {
   const chunkBytes = Math.max(1, opts.chunkBytes ?? DEFAULT_CHUNK);
@@ -86,7 +99,7 @@ export async function* readChunks(file: InputFile, opts: ReadOptions = {}): Asyn
   // Bytes not yet cut into a chunk live in one reused staging buffer: pieces are copied in once,
   // each chunk is copied out once into a buffer of its own, and the remainder moves to the front.
   // No per-piece concatenation, so the main thread leaves no garbage buffers behind.
-  const baseCap = chunkBytes + STAGE_SLACK;
+  const baseCap = chunkCapacity(chunkBytes);
   let stage = Buffer.allocUnsafe(baseCap);
   let fill = 0;
   const append = (b: Buffer): void => {
@@ -98,10 +111,13 @@ export async function* readChunks(file: InputFile, opts: ReadOptions = {}): Asyn
     b.copy(stage, fill);
     fill += b.length;
   };
-  /** A copy of the first `n` staged bytes that owns its whole ArrayBuffer (transferable). */
+  /**
+   * A copy of the first `n` staged bytes at the start of an ArrayBuffer of its own (transferable):
+   * one from `opts.buffers` when given, else one the size of the chunk.
+   */
   const takeCopy = (n: number): Uint8Array => {
-    // Not from the shared pool (its ArrayBuffer is its own) and not zero-filled: every byte is set.
-    const data = Buffer.allocUnsafeSlow(n);
+    // Not from Node's shared pool (its ArrayBuffer is its own) and not zero-filled: every byte is set.
+    const data = opts.buffers ? opts.buffers.take(n) : Buffer.allocUnsafeSlow(n);
     stage.copy(data, 0, 0, n);
     return data;
   };
@@ -117,6 +133,7 @@ export async function* readChunks(file: InputFile, opts: ReadOptions = {}): Asyn
   };
   try {
     let src: Bytes;
+    let recycle = false;
     let skipBom = 0;
     /** Decoded bytes still to drop before the resume point (slow path). */
     let toSkip = 0;
@@ -124,14 +141,16 @@ export async function* readChunks(file: InputFile, opts: ReadOptions = {}): Asyn
     if (start && fast) {
       // Plain UTF-8: read from the resume point on.
       opts.onBytes?.(start.offset);
-      src = rawBytes(file.path, opts.onBytes, start.offset);
+      src = rawBytes(file.path, opts.onBytes, start.offset, PIECES);
+      recycle = true;
       format = fast;
       offset = start.offset;
       line = start.line;
     } else {
-      src = rawBytes(file.path, opts.onBytes);
+      src = rawBytes(file.path, opts.onBytes, 0, PIECES);
       let p = await peek(src, 4);
-      if (isGzip(p.head)) {
+      const gz = isGzip(p.head);
+      if (gz) {
         src = gunzip(p.rest);
         p = await peek(src, 4);
       }
@@ -139,6 +158,9 @@ export async function* readChunks(file: InputFile, opts: ReadOptions = {}): Asyn
       const enc = sniffEncoding(p.head);
       if (enc.encoding !== 'utf-8') src = utf16ToUtf8(src, enc.encoding, enc.bom);
       else offset = enc.bom;
+      // Pieces go back only when this loop gets them straight from the file: the decoders hold on
+      // to theirs.
+      recycle = !gz && enc.encoding === 'utf-8';
       skipBom = enc.encoding === 'utf-8' ? enc.bom : 0;
       if (start) toSkip = start.offset - offset;
     }
@@ -177,6 +199,7 @@ export async function* readChunks(file: InputFile, opts: ReadOptions = {}): Asyn
         if (b.length === 0) continue;
       }
       append(b);
+      if (recycle) PIECES.give(piece);
       if (format === undefined) continue;
       while (fill >= chunkBytes) {
         const all = stage.subarray(0, fill);

@@ -28,6 +28,8 @@ export interface Chunk extends ChunkLike {
 }
 
 export interface ReadOptions {
+  /** Where chunk buffers come from (and go back to when the caller is done), instead of one each. */
+  buffers?: import('./chunk-buffers.js').ChunkBuffers;
   /** Target chunk size in bytes (default 2 MiB); a record longer than this makes a longer chunk. */
   chunkBytes?: number;
   onWarning?: (w: import('../event/index.js').Warning) => void;

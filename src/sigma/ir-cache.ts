@@ -13,6 +13,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { deserialize, serialize } from 'node:v8';
 import { Xxh64, xxh64 } from '@node-rs/xxhash';
+import { internStrings } from '../common/index.js';
 import type { LoadOptions, LoadResult } from './types.js';
 
 /**
@@ -110,7 +111,7 @@ export function readCached(dir: string, key: string): LoadResult | undefined {
   try {
     const value = deserialize(payload) as unknown;
     if (!isLoadResult(value)) return undefined;
-    return value;
+    return internStrings(value);
   } catch {
     return undefined;
   }
