@@ -51,8 +51,10 @@ function message(err: unknown): string {
 export async function runHunt(paths: string[], opts: HuntOptions, io: Io): Promise<number> {
   const started = performance.now();
   let clearProgress = (): void => undefined;
+  // Every message here is about bad input or a failure (a file unreadable, a record malformed, a
+  // write refused), so -q keeps them too: it drops the summary and the progress bar, never a
+  // problem, as grep -q still reports a file it cannot read.
   const warn = (msg: string): void => {
-    if (opts.quiet && !msg.startsWith('error')) return;
     clearProgress();
     // File names and parser messages can carry bytes an attacker chose: never raw to the terminal.
     io.stderr.write(`spoor: ${escapeForTerminal(msg)}\n`);

@@ -140,6 +140,28 @@ describe.concurrent('exit codes of spoor hunt', () => {
     expect(strict.stdout).toBe(lax.stdout);
   });
 
+  it('-q drops the summary but never a problem: unreadable paths and malformed records still name themselves', async () => {
+    const gone = path.join(tmp.dir, 'gone.ndjson');
+    const r = await spoor([
+      'hunt',
+      gone,
+      MALFORMED,
+      '--rules',
+      MARKER_RULES,
+      '--rule-id',
+      HIGH,
+      '--jsonl',
+      '-q',
+    ]);
+    expect(r.code).toBe(0);
+    expect(parseJsonl(r.stdout).map((h) => h.record_id)).toEqual([101, 202]);
+    const lines = r.stderr.trimEnd().split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/gone\.ndjson: no such file/);
+    expect(lines[1]).toContain(`${MALFORMED}:2: malformed JSON`);
+    expect(r.stderr).not.toContain('Summary');
+  });
+
   it('--strict also turns an unreadable path into exit 2', async () => {
     const r = await spoor([
       'hunt',
