@@ -36,17 +36,24 @@ export function rawBytes(
   return (async function* () {
     const fh = await open(path, 'r');
     try {
+      // A pipe or a device (`<(zcat x.gz)`, a FIFO) cannot seek: it is read in order, and the bytes
+      // before `startByte` are read and dropped.
+      const seekable = (await fh.stat()).isFile();
       let pos = startByte;
+      let drop = seekable ? 0 : startByte;
       for (;;) {
         const buf = pieces ? pieces.take(PIECE) : Buffer.allocUnsafeSlow(PIECE);
-        const { bytesRead } = await fh.read(buf, 0, PIECE, pos);
+        const { bytesRead } = await fh.read(buf, 0, PIECE, seekable ? pos : null);
         if (bytesRead === 0) {
           pieces?.give(buf);
           return;
         }
         pos += bytesRead;
         onBytes?.(bytesRead);
-        yield buf.subarray(0, bytesRead);
+        const skip = Math.min(drop, bytesRead);
+        drop -= skip;
+        if (skip < bytesRead) yield buf.subarray(skip, bytesRead);
+        else pieces?.give(buf);
       }
     } finally {
       await fh.close();

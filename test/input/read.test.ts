@@ -1,3 +1,4 @@
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -108,6 +109,28 @@ describe('readChunks', () => {
     expect(fields(await read(gz))).toEqual(fields(plain));
     expect(fields(await read(noName, 50))).toEqual(fields(plain));
   });
+
+  it.skipIf(process.platform === 'win32')(
+    'reads a pipe named as a path (a FIFO, or `<(zcat x.gz)` in a shell) in order: it cannot seek',
+    async () => {
+      const src = readFileSync(path.join(SAMPLES, 'sysmon-evtx_dump.ndjson'));
+      const fifo = path.join(tmp, 'events.fifo');
+      execFileSync('mkfifo', [fifo]);
+      // The writer opens the pipe (blocking until the reader does) and writes the file into it.
+      const writer = spawn('sh', [
+        '-c',
+        'cat "$1" > "$2"',
+        'sh',
+        path.join(SAMPLES, 'sysmon-evtx_dump.ndjson'),
+        fifo,
+      ]);
+      const r = await read(fifo);
+      await new Promise((done) => writer.on('close', done));
+      expect(r.warnings).toEqual([]);
+      expect(r.bytes).toBe(src.length);
+      expect(fields(r)).toEqual(fields(await read(path.join(SAMPLES, 'sysmon-evtx_dump.ndjson'))));
+    },
+  );
 
   it('reports corrupt gzip data as a warning', async () => {
     const gz = gzipSync(readFileSync(path.join(SAMPLES, 'sysmon-evtx_dump.ndjson')));
