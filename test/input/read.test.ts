@@ -124,8 +124,9 @@ describe('readChunks', () => {
         path.join(SAMPLES, 'sysmon-evtx_dump.ndjson'),
         fifo,
       ]);
+      const closed = new Promise((done) => writer.on('close', done));
       const r = await read(fifo);
-      await new Promise((done) => writer.on('close', done));
+      await closed;
       expect(r.warnings).toEqual([]);
       expect(r.bytes).toBe(src.length);
       expect(fields(r)).toEqual(fields(await read(path.join(SAMPLES, 'sysmon-evtx_dump.ndjson'))));
