@@ -28,6 +28,8 @@ export interface ScanContext {
   /** Rule ids whose own hits are written. */
   output: Set<string>;
   opts: HuntOptions;
+  /** Matching threads (the main thread and threads - 1 workers). */
+  threads: number;
   writer: HitWriter;
   matchers: TimeOrderedMatchers;
   session: StateSession | undefined;
@@ -50,7 +52,7 @@ export interface ScanStats {
  * a worker fails.
  */
 export async function scanFiles(ctx: ScanContext): Promise<ScanStats> {
-  const { files, set, output, opts, writer, matchers, session, progress, warn } = ctx;
+  const { files, set, output, opts, threads, writer, matchers, session, progress, warn } = ctx;
   const stats: ScanStats = { events: 0, skipped: 0, bytesRead: 0, interrupted: false };
 
   const handle = async (job: InFlight): Promise<void> => {
@@ -92,7 +94,7 @@ export async function scanFiles(ctx: ScanContext): Promise<ScanStats> {
     : undefined;
   const scanner = new Scanner(
     { sigma: set.sigma, eql: set.eql, filter: { fromMs: opts.fromMs, toMs: opts.toMs }, render },
-    opts.threads,
+    threads,
     renders ? { script: new URL('./hunt-worker.js', import.meta.url), renderer: jsonRenderer } : {},
   );
   const readsStdin = files.some((f) => f.path === '-');

@@ -16,6 +16,7 @@ import { scanFiles } from './hunt-scan.js';
 import { StateSession } from './hunt-state.js';
 import type { Io } from './io.js';
 import type { RuleFilterOptions } from './rule-filter.js';
+import { autoThreads } from './threads.js';
 
 export interface HuntOptions extends RuleFilterOptions {
   rules: string[];
@@ -23,7 +24,8 @@ export interface HuntOptions extends RuleFilterOptions {
   format: Format;
   output?: string;
   sort: 'time' | 'none';
-  threads: number;
+  /** Matching threads, or `auto`: up to that many cores, as the input's size and the rules warrant. */
+  threads: number | { auto: number };
   fromMs?: number;
   toMs?: number;
   timezone?: string;
@@ -118,11 +120,16 @@ export async function runHunt(paths: string[], opts: HuntOptions, io: Io): Promi
 
     let stats: Awaited<ReturnType<typeof scanFiles>>;
     try {
+      const threads =
+        typeof opts.threads === 'number'
+          ? opts.threads
+          : autoThreads(h.files, set.sigma.length + set.eql.length, opts.threads.auto);
       stats = await scanFiles({
         files: h.files,
         set,
         output,
         opts,
+        threads,
         writer: h.writer,
         matchers,
         session: h.session,

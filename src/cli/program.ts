@@ -117,7 +117,7 @@ async function huntOptions(o: HuntCli, io: Io): Promise<HuntOptions | string> {
     format,
     output: o.output ? expandOutputPath(o.output, new Date(now), Boolean(o.utc)) : undefined,
     sort: o.sort,
-    threads: o.threads ?? Math.max(1, availableParallelism()),
+    threads: o.threads ?? { auto: Math.max(1, availableParallelism()) },
     minLevel: o.minLevel,
     levels: o.level,
     statuses: o.status?.map((s) => s.toLowerCase()),
@@ -154,7 +154,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
   hunt.optionsGroup('Input:');
   hunt.option(
     '--threads <n>',
-    'matching threads: the main thread and N-1 workers (default: available cores)',
+    'matching threads: the main thread and N-1 workers (default: one per core, fewer when the input is small)',
     positiveInt,
   );
   hunt.option('--strict', 'exit 2 when any record or file had to be skipped');

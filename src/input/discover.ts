@@ -70,7 +70,7 @@ async function addFile(
   try {
     const s = await stat(p);
     await access(p, constants.R_OK);
-    out.push({ path: p, display, size: s.size });
+    out.push(s.isFile() ? { path: p, display, size: s.size } : { path: p, display, size: 0, stream: true });
   } catch (e) {
     problems.push({ path: display, message: reason(e) });
   }
@@ -88,7 +88,7 @@ export async function discoverInputs(
   const problems: InputProblem[] = [];
   for (const p of paths) {
     if (p === '-') {
-      files.push({ path: '-', display: '-', size: 0 });
+      files.push({ path: '-', display: '-', size: 0, stream: true });
       continue;
     }
     let s: import('node:fs').Stats;

@@ -5,6 +5,8 @@ export interface InputFile {
   path: string;
   display: string;
   size: number;
+  /** Standard input, a pipe or a device: `size` says nothing of how much will be read. */
+  stream?: true;
 }
 
 /** A path that could not be read at all. */
