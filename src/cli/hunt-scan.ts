@@ -1,6 +1,8 @@
+import path from 'node:path';
 import { type ChunkResult, type RuleSet, Scanner, type TimeOrderedMatchers } from '../engine/index.js';
 import { ChunkBuffers, chunkCapacity, type InputFile, readChunks, type Warning } from '../input/index.js';
 import type { Progress } from '../output/index.js';
+import { cacheDir } from '../sigma/index.js';
 import { jsonRenderer, type RenderInit, renderedHit } from './hit-render.js';
 import { buildHit, eventHitId, isoTime } from './hits.js';
 import type { HuntOptions } from './hunt.js';
@@ -13,6 +15,12 @@ interface InFlight {
   data: Uint8Array;
   file: InputFile;
   end: { offset: number; line: number };
+}
+
+/** Where pre-filter automata are kept between hunts: beside the rule cache, and off with it. */
+function automataDir(): string | undefined {
+  const dir = cacheDir();
+  return dir === undefined ? undefined : path.join(dir, 'automata');
 }
 
 /** Chunks in flight per matching thread: the reader stays just ahead of the threads. */
@@ -93,7 +101,13 @@ export async function scanFiles(ctx: ScanContext): Promise<ScanStats> {
       }
     : undefined;
   const scanner = new Scanner(
-    { sigma: set.sigma, eql: set.eql, filter: { fromMs: opts.fromMs, toMs: opts.toMs }, render },
+    {
+      sigma: set.sigma,
+      eql: set.eql,
+      filter: { fromMs: opts.fromMs, toMs: opts.toMs },
+      render,
+      automataDir: automataDir(),
+    },
     threads,
     renders ? { script: new URL('./hunt-worker.js', import.meta.url), renderer: jsonRenderer } : {},
   );

@@ -1,3 +1,4 @@
+import type { AutomatonStore } from './automaton-store.js';
 import { AhoCorasick, type SharedAutomaton } from './prefilter-ac.js';
 
 /** An automaton built by one matching thread, offered to the others. */
@@ -20,16 +21,26 @@ export class AutomatonCache {
   onBuilt: ((offer: AutomatonOffer) => void) | undefined;
   /** Automata built here and adopted from elsewhere (for tests and profiling). */
   built = 0;
+  loaded = 0;
   adopted = 0;
+
+  /** Automata kept on disk between hunts: looked in before building, written to after. */
+  store: AutomatonStore | undefined;
 
   get(literals: string[]): AhoCorasick {
     const key = literals.join('\u0000');
     let ac = this.byKey.get(key);
     if (ac === undefined) {
-      ac = new AhoCorasick(literals, true);
+      const stored = this.store?.load(key);
+      ac = stored ? new AhoCorasick(stored) : new AhoCorasick(literals, true);
       this.byKey.set(key, ac);
-      this.built++;
-      this.onBuilt?.({ key, tables: ac.toShared() });
+      if (stored) this.loaded++;
+      else this.built++;
+      if (this.onBuilt || (this.store && !stored)) {
+        const tables = ac.toShared();
+        if (!stored) this.store?.save(key, tables);
+        this.onBuilt?.({ key, tables });
+      }
     }
     return ac;
   }

@@ -1,6 +1,7 @@
 import type { Event, FieldValue, SourceRef, Warning } from '../event/index.js';
 import { parseChunk, type Screen } from '../event/index.js';
 import type { AutomatonCache } from './automaton-cache.js';
+import { AutomatonStore } from './automaton-store.js';
 import { EqlRunner } from './eql-runner.js';
 import type {
   ChunkJob,
@@ -57,6 +58,7 @@ export class ChunkMatcher {
     this.toMs = init.filter.toMs;
     const rawScan = init.rawScan !== false;
     const sigma = compileSigma(init.sigma, { rawScan });
+    if (init.automataDir !== undefined) sigma.automata.store = new AutomatonStore(init.automataDir);
     const eql = new EqlRunner(init.eql);
     this.sigma = sigma;
     this.eql = eql;

@@ -24,6 +24,8 @@ export interface WorkerInit {
    * that scan (default on; off parses every record and scans its values: see docs/performance.md).
    */
   rawScan?: boolean;
+  /** A folder to keep pre-filter automata in between hunts (see AutomatonStore); none when unset. */
+  automataDir?: string;
   /**
    * What the caller's hit renderer needs (see HitRenderer), passed through as it is: the matching
    * threads know nothing of output.

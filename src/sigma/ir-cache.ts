@@ -1,19 +1,10 @@
-import { randomBytes } from 'node:crypto';
-import {
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  statSync,
-  unlinkSync,
-  writeFileSync,
-} from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { deserialize, serialize } from 'node:v8';
-import { Xxh64, xxh64 } from '@node-rs/xxhash';
-import { internStrings } from '../common/index.js';
+import { Xxh64 } from '@node-rs/xxhash';
+import { hex64, internStrings, openEntry, pruneEntries, writeEntry } from '../common/index.js';
 import type { LoadOptions, LoadResult } from './types.js';
 
 /**
@@ -30,7 +21,6 @@ import type { LoadOptions, LoadResult } from './types.js';
  */
 
 const MAGIC = 'spoor-ir-1\n';
-const HASH_HEX = 16;
 /** Entries kept; older ones are removed when a new one is written. */
 const KEEP = 24;
 
@@ -88,7 +78,7 @@ export function cacheKey(files: string[], texts: string[], opts: LoadOptions): s
     h.update(`\u0000${files[i]}\u0000${texts[i]!.length}\u0000`);
     h.update(texts[i]!);
   }
-  return h.digest().toString(16).padStart(HASH_HEX, '0');
+  return hex64(h.digest());
 }
 
 function entryPath(dir: string, key: string): string {
@@ -103,11 +93,8 @@ export function readCached(dir: string, key: string): LoadResult | undefined {
   } catch {
     return undefined;
   }
-  const head = MAGIC.length + HASH_HEX;
-  if (buf.length <= head || buf.toString('latin1', 0, MAGIC.length) !== MAGIC) return undefined;
-  const payload = buf.subarray(head);
-  const want = buf.toString('latin1', MAGIC.length, head);
-  if (xxh64(payload).toString(16).padStart(HASH_HEX, '0') !== want) return undefined;
+  const payload = openEntry(buf, MAGIC);
+  if (payload === undefined) return undefined;
   try {
     const value = deserialize(payload) as unknown;
     if (!isLoadResult(value)) return undefined;
@@ -130,48 +117,5 @@ function isLoadResult(v: unknown): v is LoadResult {
 
 /** Stores a result; failures (read-only home, full disk) are silent: the cache is only a shortcut. */
 export function writeCached(dir: string, key: string, result: LoadResult): void {
-  let tmp: string | undefined;
-  try {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const payload = serialize(result);
-    const head = Buffer.from(`${MAGIC}${xxh64(payload).toString(16).padStart(HASH_HEX, '0')}`, 'latin1');
-    tmp = path.join(dir, `.ir-${key}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
-    writeFileSync(tmp, Buffer.concat([head, payload]), { mode: 0o600 });
-    renameSync(tmp, entryPath(dir, key));
-    tmp = undefined;
-    prune(dir);
-  } catch {
-    if (tmp !== undefined) {
-      try {
-        unlinkSync(tmp);
-      } catch {
-        // already gone
-      }
-    }
-  }
-}
-
-/** Keeps the newest entries; also clears temporary files a killed writer left behind an hour ago. */
-function prune(dir: string): void {
-  const entries: { file: string; mtime: number }[] = [];
-  const now = Date.now();
-  for (const n of readdirSync(dir)) {
-    const file = path.join(dir, n);
-    try {
-      const st = statSync(file);
-      if (n.startsWith('ir-') && n.endsWith('.bin')) entries.push({ file, mtime: st.mtimeMs });
-      else if (n.startsWith('.ir-') && n.endsWith('.tmp') && now - st.mtimeMs > 3_600_000) unlinkSync(file);
-    } catch {
-      // removed by another process meanwhile
-    }
-  }
-  if (entries.length <= KEEP) return;
-  entries.sort((a, b) => b.mtime - a.mtime);
-  for (const e of entries.slice(KEEP)) {
-    try {
-      unlinkSync(e.file);
-    } catch {
-      // removed by another process meanwhile
-    }
-  }
+  if (writeEntry(dir, `ir-${key}.bin`, MAGIC, serialize(result))) pruneEntries(dir, 'ir-', { count: KEEP });
 }

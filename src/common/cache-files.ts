@@ -1,0 +1,89 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readdirSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { xxh64 } from '@node-rs/xxhash';
+
+/**
+ * The on-disk shape both caches share (rule IR, pre-filter automata): an entry is a magic word, the
+ * xxh64 of the payload in hex, then the payload. It is written to a unique temporary name and
+ * renamed into place, so concurrent writers never leave a half-written entry and readers see
+ * either nothing or a whole one; an entry that does not check out is ignored, never trusted.
+ */
+
+const HASH_HEX = 16;
+
+export function hex64(h: bigint): string {
+  return h.toString(16).padStart(HASH_HEX, '0');
+}
+
+/** The payload of an entry written with `magic`, or undefined when it does not check out. */
+export function openEntry(buf: Buffer, magic: string): Buffer | undefined {
+  const head = magic.length + HASH_HEX;
+  if (buf.length <= head || buf.toString('latin1', 0, magic.length) !== magic) return undefined;
+  const payload = buf.subarray(head);
+  return hex64(xxh64(payload)) === buf.toString('latin1', magic.length, head) ? payload : undefined;
+}
+
+/**
+ * Writes `payload` as the entry `name` in `dir` (created private to the user); false when it could
+ * not be written (read-only home, full disk): a cache is only a shortcut.
+ */
+export function writeEntry(dir: string, name: string, magic: string, payload: Buffer): boolean {
+  let tmp: string | undefined;
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const head = Buffer.from(`${magic}${hex64(xxh64(payload))}`, 'latin1');
+    tmp = path.join(dir, `.${name}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+    writeFileSync(tmp, Buffer.concat([head, payload]), { mode: 0o600 });
+    renameSync(tmp, path.join(dir, name));
+    return true;
+  } catch {
+    if (tmp !== undefined) {
+      try {
+        unlinkSync(tmp);
+      } catch {
+        // already gone
+      }
+    }
+    return false;
+  }
+}
+
+/**
+ * Keeps the newest entries named `prefix…​.bin` in `dir`, at most `keep.count` of them and
+ * `keep.bytes` in all; also clears temporary files a killed writer left more than an hour ago.
+ */
+export function pruneEntries(dir: string, prefix: string, keep: { count?: number; bytes?: number }): void {
+  const entries: { file: string; mtime: number; size: number }[] = [];
+  const now = Date.now();
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const n of names) {
+    const file = path.join(dir, n);
+    try {
+      const st = statSync(file);
+      if (n.startsWith(prefix) && n.endsWith('.bin'))
+        entries.push({ file, mtime: st.mtimeMs, size: st.size });
+      else if (n.startsWith(`.${prefix}`) && n.endsWith('.tmp') && now - st.mtimeMs > 3_600_000)
+        unlinkSync(file);
+    } catch {
+      // removed by another process meanwhile
+    }
+  }
+  entries.sort((a, b) => b.mtime - a.mtime);
+  let bytes = 0;
+  entries.forEach((e, i) => {
+    bytes += e.size;
+    if (i < (keep.count ?? Number.POSITIVE_INFINITY) && bytes <= (keep.bytes ?? Number.POSITIVE_INFINITY))
+      return;
+    try {
+      unlinkSync(e.file);
+    } catch {
+      // removed by another process meanwhile
+    }
+  });
+}

@@ -1,0 +1,164 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Xxh64 } from '@node-rs/xxhash';
+import { hex64, openEntry, pruneEntries, writeEntry } from '../common/index.js';
+import type { SharedAutomaton } from './prefilter-ac.js';
+
+const MAGIC = 'spoor-ac-1\n';
+/** Bytes of entries kept; the oldest go, when a process first writes one, past this many. */
+const KEEP_BYTES = 256 << 20;
+
+type Kind = 'u8' | 'u16' | 'i32';
+const ARRAYS = ['ascii', 'delta', 'accept', 'outStart', 'outIds'] as const;
+type ArrayName = (typeof ARRAYS)[number];
+
+interface Header {
+  wideBase: number;
+  width: number;
+  fold: boolean;
+  arrays: { name: ArrayName; kind: Kind; length: number }[];
+}
+
+const BYTES: Record<Kind, number> = { u8: 1, u16: 2, i32: 4 };
+
+function kindOf(
+  a: Uint8Array<ArrayBufferLike> | Uint16Array<ArrayBufferLike> | Int32Array<ArrayBufferLike>,
+): Kind {
+  return a instanceof Uint8Array ? 'u8' : a instanceof Uint16Array ? 'u16' : 'i32';
+}
+
+const align8 = (n: number): number => (n + 7) & ~7;
+
+let codeHash: string | undefined;
+
+/** A hash of the code that builds automata: a new build never reads tables an older one wrote. */
+function builderHash(): string {
+  if (codeHash !== undefined) return codeHash;
+  const h = new Xxh64();
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  for (const n of ['prefilter-ac.js', 'prefilter-ac.ts', 'automaton-store.js', 'automaton-store.ts']) {
+    try {
+      h.update(n);
+      h.update(readFileSync(path.join(here, n)));
+    } catch {
+      // the other of .js / .ts is not there
+    }
+  }
+  codeHash = h.digest().toString(16);
+  return codeHash;
+}
+
+/**
+ * Pre-filter automata kept on disk between hunts (beside the rule IR cache), by their literal list:
+ * building them is a tenth of a short hunt with SigmaHQ's rules (99 automata, 34.5 MB of tables,
+ * over the shared corpus). An entry is the tables as they are, after a magic word and the xxh64 of
+ * the rest; it is written to a unique temporary name and renamed into place, and anything that does
+ * not check out is ignored (the automaton is built again), never trusted. Loaded tables go straight
+ * onto shared memory, so the other matching threads adopt them as they would built ones.
+ */
+export class AutomatonStore {
+  private pruned = false;
+  loaded = 0;
+  saved = 0;
+
+  constructor(private readonly dir: string) {}
+
+  private name(key: string): string {
+    const h = new Xxh64();
+    h.update(MAGIC);
+    h.update(builderHash());
+    h.update(key);
+    return `ac-${hex64(h.digest())}.bin`;
+  }
+
+  /** The tables stored for `key` (AutomatonCache's literal-list key), or undefined. */
+  load(key: string): SharedAutomaton | undefined {
+    let buf: Buffer;
+    try {
+      buf = readFileSync(path.join(this.dir, this.name(key)));
+    } catch {
+      return undefined;
+    }
+    const t = decode(buf);
+    if (t !== undefined) this.loaded++;
+    return t;
+  }
+
+  /** Stores the tables built for `key`; failures are silent: the store is only a shortcut. */
+  save(key: string, t: SharedAutomaton): void {
+    if (!writeEntry(this.dir, this.name(key), MAGIC, encode(t))) return;
+    this.saved++;
+    if (!this.pruned) {
+      this.pruned = true;
+      pruneEntries(this.dir, 'ac-', { bytes: KEEP_BYTES });
+    }
+  }
+}
+
+export function encode(t: SharedAutomaton): Buffer {
+  const header: Header = {
+    wideBase: t.wideBase,
+    width: t.width,
+    fold: t.fold,
+    arrays: ARRAYS.map((name) => ({ name, kind: kindOf(t[name]), length: t[name].length })),
+  };
+  const head = Buffer.from(JSON.stringify(header));
+  const parts: Buffer[] = [Buffer.alloc(4), head, Buffer.alloc(align8(4 + head.length) - 4 - head.length)];
+  parts[0]!.writeUInt32LE(head.length);
+  for (const name of ARRAYS) {
+    const a = t[name];
+    parts.push(Buffer.from(a.buffer, a.byteOffset, a.byteLength));
+    parts.push(Buffer.alloc(align8(a.byteLength) - a.byteLength));
+  }
+  return Buffer.concat(parts);
+}
+
+/** The tables of a whole entry as written (magic word, hash, payload), or undefined. */
+export function decode(buf: Buffer): SharedAutomaton | undefined {
+  const payload = openEntry(buf, MAGIC);
+  if (payload === undefined || payload.length < 4) return undefined;
+  try {
+    const headLength = payload.readUInt32LE(0);
+    const header = JSON.parse(payload.toString('utf8', 4, 4 + headLength)) as Header;
+    let at = align8(4 + headLength);
+    let total = 0;
+    for (const a of header.arrays) total += align8(a.length * BYTES[a.kind]);
+    if (at + total !== payload.length) return undefined;
+    const shared = new SharedArrayBuffer(total);
+    new Uint8Array(shared).set(payload.subarray(at));
+    const views: Partial<
+      Record<
+        ArrayName,
+        Uint8Array<ArrayBufferLike> | Uint16Array<ArrayBufferLike> | Int32Array<ArrayBufferLike>
+      >
+    > = {};
+    let off = 0;
+    for (const a of header.arrays) {
+      views[a.name] =
+        a.kind === 'u8'
+          ? new Uint8Array(shared, off, a.length)
+          : a.kind === 'u16'
+            ? new Uint16Array(shared, off, a.length)
+            : new Int32Array(shared, off, a.length);
+      off += align8(a.length * BYTES[a.kind]);
+    }
+    at += total;
+    const { ascii, delta, accept, outStart, outIds } = views;
+    if (!(ascii instanceof Uint16Array) || !(accept instanceof Uint8Array)) return undefined;
+    if (!(outStart instanceof Int32Array) || !(outIds instanceof Int32Array)) return undefined;
+    if (!(delta instanceof Uint16Array || delta instanceof Int32Array)) return undefined;
+    return {
+      ascii,
+      wideBase: header.wideBase,
+      width: header.width,
+      delta,
+      accept,
+      outStart,
+      outIds,
+      fold: header.fold,
+    };
+  } catch {
+    return undefined;
+  }
+}
