@@ -119,11 +119,11 @@ export async function runHunt(paths: string[], opts: HuntOptions, io: Io): Promi
     if (carried) matchers.restore(carried.windows);
 
     let stats: Awaited<ReturnType<typeof scanFiles>>;
+    const threads =
+      typeof opts.threads === 'number'
+        ? opts.threads
+        : autoThreads(h.files, set.sigma.length + set.eql.length, opts.threads.auto);
     try {
-      const threads =
-        typeof opts.threads === 'number'
-          ? opts.threads
-          : autoThreads(h.files, set.sigma.length + set.eql.length, opts.threads.auto);
       stats = await scanFiles({
         files: h.files,
         set,
@@ -189,6 +189,7 @@ export async function runHunt(paths: string[], opts: HuntOptions, io: Io): Promi
           bytes: stats.bytesRead,
           skippedRecords: stats.skipped,
           elapsedMs: performance.now() - h.started,
+          threads,
           rulesLoaded: h.rules.loaded,
           rulesRefused: h.rules.refusedByReason,
           hits: h.writer.summary,

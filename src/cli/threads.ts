@@ -9,11 +9,11 @@ const GZIP_RATIO = 8;
  * few cores, a share of the main thread's core; that cost grows with the rules. Measured on two
  * cores (docs/performance.md): with SigmaHQ's 2,407 Windows rules one thread beat two on 18 MB
  * (4.3–4.8 against 5.8–6.1 s) and 64 MB (6.3 against 7.2–7.8 s), tied on 150 MB and lost on 500 MB
- * (26–28 against 21 s); with the 31 bundled rules two threads won already on 18 MB (2.7 against
- * 3.2–3.5 s).
+ * (26–28 against 21 s); with the 31 bundled rules one thread won on 9 MB (1.0–1.15 against
+ * 1.4–1.5 s) and two on 18 MB (2.7 against 3.2–3.5 s).
  */
 export function bytesPerExtraThread(rules: number): number {
-  return (16 << 20) + rules * (64 << 10);
+  return (12 << 20) + rules * (64 << 10);
 }
 
 /**

@@ -17,6 +17,8 @@ export interface ScanSummary {
   duplicateHits?: number;
   unreadableFiles: number;
   elapsedMs: number;
+  /** Matching threads the scan ran on (shown after the rate when given). */
+  threads?: number;
   rulesLoaded: number;
   /** Refused rules, counted by reason. */
   rulesRefused: Record<string, number>;
@@ -71,7 +73,8 @@ export function renderSummary(s: ScanSummary, opts: SummaryOptions): string {
   const rate = seconds > 0 ? `${formatRate(s.events / seconds)} events/s` : '- events/s';
   const mbs = seconds > 0 ? ` · ${formatBytes(s.bytes / seconds)}/s` : '';
   if (s.duplicateHits) row('Dedup', `${plural(s.duplicateHits, 'repeated hit')} dropped (same hit id)`);
-  row('Elapsed', `${formatDuration(s.elapsedMs)} · ${rate}${mbs}`);
+  const threads = s.threads !== undefined ? ` · ${plural(s.threads, 'thread')}` : '';
+  row('Elapsed', `${formatDuration(s.elapsedMs)} · ${rate}${mbs}${threads}`);
 
   const reasons = Object.keys(s.rulesRefused)
     .map((reason) => [reason, s.rulesRefused[reason]!] as const)

@@ -54,8 +54,13 @@ describe('renderSummary', () => {
     expect(text).toContain(
       'Scanned    12 files (1 unreadable) · 14,173 events (3 malformed, skipped) · 17.2 MiB',
     );
-    expect(text).toContain('Elapsed    2.0 s · 7,087 events/s · 8.6 MiB/s');
+    expect(text).toContain('Elapsed    2.0 s · 7,087 events/s · 8.6 MiB/s\n');
     expect(text).toContain('Rules      2,410 loaded · 15 refused');
+    // The threads the scan ran on, when told (a hunt picks them from the input's size by default).
+    const one = renderSummary({ ...base, threads: 1, hits: [] }, { color: false, width: 100 });
+    expect(one).toContain('Elapsed    2.0 s · 7,087 events/s · 8.6 MiB/s · 1 thread\n');
+    const two = renderSummary({ ...base, threads: 2, hits: [] }, { color: false, width: 100 });
+    expect(two).toContain('8.6 MiB/s · 2 threads\n');
     expect(text).toMatch(/12 {2}unsupported modifier \|expand\n\s+3 {2}regular expression is not linear/);
     expect(text).toContain('Hits       6 from 4 rules on 2 computers');
     expect(text).toMatch(/critical\s+1 {2}█·········\n/);
