@@ -1,7 +1,15 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readdirSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import {
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
-import { xxh64 } from '@node-rs/xxhash';
+import { Xxh64, xxh64 } from '@node-rs/xxhash';
 
 /**
  * The on-disk shape both caches share (rule IR, pre-filter automata): an entry is a magic word, the
@@ -14,6 +22,24 @@ const HASH_HEX = 16;
 
 export function hex64(h: bigint): string {
   return h.toString(16).padStart(HASH_HEX, '0');
+}
+
+/**
+ * A hash of source files (names and contents; a missing one counts as absent): what a cache keys
+ * on so that a new build never reads an entry an older build wrote.
+ */
+export function hashFiles(files: readonly string[]): string {
+  const h = new Xxh64();
+  for (const f of files) {
+    try {
+      const bytes = readFileSync(f);
+      h.update(path.basename(f));
+      h.update(bytes);
+    } catch {
+      // not there (a .ts beside the .js only in a source tree)
+    }
+  }
+  return h.digest().toString(16);
 }
 
 /** The payload of an entry written with `magic`, or undefined when it does not check out. */

@@ -1,4 +1,4 @@
-export { hex64, openEntry, pruneEntries, writeEntry } from './cache-files.js';
+export { hashFiles, hex64, openEntry, pruneEntries, writeEntry } from './cache-files.js';
 export { internStrings } from './intern.js';
 export { LEVELS, type Level, levelRank, parseLevel } from './levels.js';
 export type { RuleMeta } from './rule-meta.js';

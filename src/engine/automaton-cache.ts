@@ -35,12 +35,12 @@ export class AutomatonCache {
       ac = stored ? new AhoCorasick(stored) : new AhoCorasick(literals, true);
       this.byKey.set(key, ac);
       if (stored) this.loaded++;
-      else this.built++;
-      if (this.onBuilt || (this.store && !stored)) {
-        const tables = ac.toShared();
-        if (!stored) this.store?.save(key, tables);
-        this.onBuilt?.({ key, tables });
+      else {
+        this.built++;
+        this.store?.save(key, ac.toShared());
       }
+      // Tables already on shared memory (stored, or moved there above) are given as they are.
+      this.onBuilt?.({ key, tables: ac.toShared() });
     }
     return ac;
   }

@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Xxh64 } from '@node-rs/xxhash';
-import { hex64, openEntry, pruneEntries, writeEntry } from '../common/index.js';
-import type { SharedAutomaton } from './prefilter-ac.js';
+import { hashFiles, hex64, openEntry, pruneEntries, writeEntry } from '../common/index.js';
+import type { SharedAutomaton, Table } from './prefilter-ac.js';
 
 const MAGIC = 'spoor-ac-1\n';
 /** Bytes of entries kept; the oldest go, when a process first writes one, past this many. */
@@ -22,9 +22,7 @@ interface Header {
 
 const BYTES: Record<Kind, number> = { u8: 1, u16: 2, i32: 4 };
 
-function kindOf(
-  a: Uint8Array<ArrayBufferLike> | Uint16Array<ArrayBufferLike> | Int32Array<ArrayBufferLike>,
-): Kind {
+function kindOf(a: Table): Kind {
   return a instanceof Uint8Array ? 'u8' : a instanceof Uint16Array ? 'u16' : 'i32';
 }
 
@@ -34,18 +32,12 @@ let codeHash: string | undefined;
 
 /** A hash of the code that builds automata: a new build never reads tables an older one wrote. */
 function builderHash(): string {
-  if (codeHash !== undefined) return codeHash;
-  const h = new Xxh64();
   const here = path.dirname(fileURLToPath(import.meta.url));
-  for (const n of ['prefilter-ac.js', 'prefilter-ac.ts', 'automaton-store.js', 'automaton-store.ts']) {
-    try {
-      h.update(n);
-      h.update(readFileSync(path.join(here, n)));
-    } catch {
-      // the other of .js / .ts is not there
-    }
-  }
-  codeHash = h.digest().toString(16);
+  codeHash ??= hashFiles(
+    ['prefilter-ac.js', 'prefilter-ac.ts', 'automaton-store.js', 'automaton-store.ts'].map((n) =>
+      path.join(here, n),
+    ),
+  );
   return codeHash;
 }
 
@@ -59,7 +51,7 @@ function builderHash(): string {
  */
 export class AutomatonStore {
   private pruned = false;
-  loaded = 0;
+  /** Entries written by this store (for tests). */
   saved = 0;
 
   constructor(private readonly dir: string) {}
@@ -80,9 +72,7 @@ export class AutomatonStore {
     } catch {
       return undefined;
     }
-    const t = decode(buf);
-    if (t !== undefined) this.loaded++;
-    return t;
+    return decode(buf);
   }
 
   /** Stores the tables built for `key`; failures are silent: the store is only a shortcut. */
@@ -121,18 +111,13 @@ export function decode(buf: Buffer): SharedAutomaton | undefined {
   try {
     const headLength = payload.readUInt32LE(0);
     const header = JSON.parse(payload.toString('utf8', 4, 4 + headLength)) as Header;
-    let at = align8(4 + headLength);
+    const at = align8(4 + headLength);
     let total = 0;
     for (const a of header.arrays) total += align8(a.length * BYTES[a.kind]);
     if (at + total !== payload.length) return undefined;
     const shared = new SharedArrayBuffer(total);
     new Uint8Array(shared).set(payload.subarray(at));
-    const views: Partial<
-      Record<
-        ArrayName,
-        Uint8Array<ArrayBufferLike> | Uint16Array<ArrayBufferLike> | Int32Array<ArrayBufferLike>
-      >
-    > = {};
+    const views: Partial<Record<ArrayName, Table>> = {};
     let off = 0;
     for (const a of header.arrays) {
       views[a.name] =
@@ -143,7 +128,6 @@ export function decode(buf: Buffer): SharedAutomaton | undefined {
             : new Int32Array(shared, off, a.length);
       off += align8(a.length * BYTES[a.kind]);
     }
-    at += total;
     const { ascii, delta, accept, outStart, outIds } = views;
     if (!(ascii instanceof Uint16Array) || !(accept instanceof Uint8Array)) return undefined;
     if (!(outStart instanceof Int32Array) || !(outIds instanceof Int32Array)) return undefined;

@@ -55,7 +55,8 @@ export interface SharedAutomaton {
   fold: boolean;
 }
 
-type Table = Uint8Array<ArrayBufferLike> | Uint16Array<ArrayBufferLike> | Int32Array<ArrayBufferLike>;
+/** One of an automaton's tables. */
+export type Table = Uint8Array<ArrayBufferLike> | Uint16Array<ArrayBufferLike> | Int32Array<ArrayBufferLike>;
 type TypedArrayOf<T> = { new (buffer: ArrayBufferLike): T };
 
 /** `a` itself when it lives on shared memory already, else a copy of it that does. */

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { deserialize, serialize } from 'node:v8';
 import { Xxh64 } from '@node-rs/xxhash';
-import { hex64, internStrings, openEntry, pruneEntries, writeEntry } from '../common/index.js';
+import { hashFiles, hex64, internStrings, openEntry, pruneEntries, writeEntry } from '../common/index.js';
 import type { LoadOptions, LoadResult } from './types.js';
 
 /**
@@ -43,22 +43,18 @@ let codeHash: string | undefined;
  */
 function loaderCodeHash(): string {
   if (codeHash !== undefined) return codeHash;
-  const h = new Xxh64();
   const here = path.dirname(fileURLToPath(import.meta.url));
-  for (const dir of [here, path.join(here, '../mapping'), path.join(here, '../correlation')]) {
-    let names: string[] = [];
+  const files = [here, path.join(here, '../mapping'), path.join(here, '../correlation')].flatMap((dir) => {
     try {
-      names = readdirSync(dir).sort();
+      return readdirSync(dir)
+        .sort()
+        .filter((n) => /\.(js|ts)$/.test(n))
+        .map((n) => path.join(dir, n));
     } catch {
-      names = [];
+      return [];
     }
-    for (const n of names) {
-      if (!/\.(js|ts)$/.test(n)) continue;
-      h.update(n);
-      h.update(readFileSync(path.join(dir, n)));
-    }
-  }
-  codeHash = h.digest().toString(16);
+  });
+  codeHash = hashFiles(files);
   return codeHash;
 }
 

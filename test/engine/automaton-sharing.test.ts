@@ -1,13 +1,9 @@
-import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ChunkMatcher } from '../../src/engine/chunk-matcher.js';
-import type { ChunkJob } from '../../src/engine/messages.js';
 import { AhoCorasick } from '../../src/engine/prefilter-ac.js';
 import { loadSigma } from '../../src/sigma/index.js';
-
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+import { ROOT, sigmaFixturesJob } from './fixture-job.js';
 
 describe('automata shared between matching threads', () => {
   it('moves its tables onto shared memory and scans the same from them', () => {
@@ -35,14 +31,7 @@ describe('automata shared between matching threads', () => {
     const first = new ChunkMatcher(init);
     const second = new ChunkMatcher(init);
     first.automata.onBuilt = (offer) => second.automata.adopt(structuredClone(offer));
-    const dir = path.join(ROOT, 'fixtures', 'sigma');
-    const xml = Buffer.concat(
-      readdirSync(dir)
-        .filter((f) => f.endsWith('.xml'))
-        .sort()
-        .map((f) => readFileSync(path.join(dir, f))),
-    );
-    const job = (): ChunkJob => ({ id: 1, file: 'fixtures', format: 'xml', data: xml, offset: 0, line: 1 });
+    const job = sigmaFixturesJob();
     const a = first.run(job());
     const b = second.run(job());
     expect(first.automata.built).toBeGreaterThan(0);

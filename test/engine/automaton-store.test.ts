@@ -1,15 +1,13 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { AutomatonStore, decode } from '../../src/engine/automaton-store.js';
 import { ChunkMatcher } from '../../src/engine/chunk-matcher.js';
-import type { ChunkJob } from '../../src/engine/messages.js';
 import { AhoCorasick } from '../../src/engine/prefilter-ac.js';
 import { loadSigma } from '../../src/sigma/index.js';
+import { ROOT, sigmaFixturesJob } from './fixture-job.js';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const tmp = mkdtempSync(path.join(tmpdir(), 'spoor-automata-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
@@ -54,14 +52,7 @@ describe('automata kept on disk', () => {
     const dir = path.join(tmp, 'store');
     const { rules } = await loadSigma([path.join(ROOT, 'rules')], { cache: false });
     const init = { sigma: rules, eql: [], filter: {}, automataDir: dir };
-    const fixtures = path.join(ROOT, 'fixtures', 'sigma');
-    const xml = Buffer.concat(
-      readdirSync(fixtures)
-        .filter((f) => f.endsWith('.xml'))
-        .sort()
-        .map((f) => readFileSync(path.join(fixtures, f))),
-    );
-    const job = (): ChunkJob => ({ id: 1, file: 'fixtures', format: 'xml', data: xml, offset: 0, line: 1 });
+    const job = sigmaFixturesJob();
     const hits = (m: ChunkMatcher) => m.run(job()).hits.map((h) => `${h.rule} ${h.event.src.offset}`);
     const first = new ChunkMatcher(init);
     const want = hits(first);
