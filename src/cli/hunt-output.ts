@@ -47,6 +47,11 @@ export class HitWriter {
     return new HitWriter(opts, sink, file);
   }
 
+  /** Whether emitted hits are kept (to sort them at the end); otherwise their bytes are copied out. */
+  get holdsHits(): boolean {
+    return this.opts.sort === 'time';
+  }
+
   async emit(h: HitRecord): Promise<void> {
     if (this.opts.dedup) {
       if (this.seen.has(h.hit_id)) {

@@ -1,5 +1,11 @@
 import path from 'node:path';
-import { type ChunkResult, type RuleSet, Scanner, type TimeOrderedMatchers } from '../engine/index.js';
+import {
+  type ChunkResult,
+  type RuleSet,
+  Scanner,
+  TextShelf,
+  type TimeOrderedMatchers,
+} from '../engine/index.js';
 import { ChunkBuffers, chunkCapacity, type InputFile, readChunks, type Warning } from '../input/index.js';
 import type { Progress } from '../output/index.js';
 import { cacheDir } from '../sigma/index.js';
@@ -84,6 +90,8 @@ export async function scanFiles(ctx: ScanContext): Promise<ScanStats> {
       }
     }
     for (const s of r.stages) matchers.addStages(s);
+    // The hits' bytes are copied out by now, unless the writer holds the hits back to sort them.
+    if (!writer.holdsHits) texts.give(r.texts);
     session?.advance(job.file, job.end);
     progress.update(stats.bytesRead, stats.events, writer.count);
   };
@@ -121,6 +129,7 @@ export async function scanFiles(ctx: ScanContext): Promise<ScanStats> {
 
   const pending: InFlight[] = [];
   const buffers = new ChunkBuffers(chunkCapacity(opts.chunkBytes));
+  const texts = new TextShelf(scanner.threads * IN_FLIGHT_PER_THREAD + 2);
   const settle = async (all: boolean): Promise<void> => {
     while (pending.length > 0 && (all || pending.length >= scanner.threads * IN_FLIGHT_PER_THREAD)) {
       await handle(pending.shift()!);
@@ -148,7 +157,8 @@ export async function scanFiles(ctx: ScanContext): Promise<ScanStats> {
           },
         })) {
           const { end, ...job } = chunk;
-          const result = scanner.submit({ file: file.display, ...job }, true);
+          const lend = renders ? texts.take() : undefined;
+          const result = scanner.submit({ file: file.display, ...job, texts: lend }, true);
           pending.push({ result, data: job.data, file, end });
           await settle(false);
           if (stats.interrupted) break;

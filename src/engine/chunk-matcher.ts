@@ -77,6 +77,7 @@ export class ChunkMatcher {
   run(job: ChunkJob): ChunkResult {
     const { sigma, eql, screen, fromMs, toMs, render, texts } = this;
     const timeFiltered = fromMs !== undefined || toMs !== undefined;
+    texts.lend(job.texts);
     const hits: RawHit[] = [];
     const stages: StageRecord[] = [];
     const warnings: Warning[] = [];

@@ -17,6 +17,7 @@ export { Scanner, type ScannerOptions } from './scanner.js';
 export type { RecordFormat } from './sigma-engine.js';
 export { type CompiledSigma, type CompileOptions, compileSigma } from './sigma-engine.js';
 export { SpillSorter } from './spill-sort.js';
+export { TextShelf } from './text-bytes.js';
 export {
   type CarriedWindows,
   type SequenceHit,

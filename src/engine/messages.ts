@@ -49,6 +49,8 @@ export interface ChunkJob {
   data: Uint8Array;
   offset: number;
   line: number;
+  /** A buffer the job's rendered hits may be written into (see TextShelf); it comes back as `texts`. */
+  texts?: Uint8Array;
 }
 
 /** The parts of a matched event the main thread needs to build a hit record. */

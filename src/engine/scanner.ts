@@ -98,13 +98,15 @@ export class Scanner {
    */
   submit(job: Omit<ChunkJob, 'id'>, lent = false): Promise<ChunkResult> {
     const full: ChunkJob = { ...job, id: this.nextId++ };
-    const { data } = job;
-    const transfer =
+    const { data, texts } = job;
+    const transfer: ArrayBuffer[] =
       data.byteOffset === 0 &&
       data.buffer instanceof ArrayBuffer &&
       (lent || data.byteLength === data.buffer.byteLength)
         ? [data.buffer]
         : [];
+    // A text buffer lent with the job moves with it (to a worker) and comes back as `texts`.
+    if (texts !== undefined && texts.buffer instanceof ArrayBuffer) transfer.push(texts.buffer);
     return this.pool.run(full, transfer);
   }
 

@@ -6,6 +6,16 @@ export class TextBytes {
   private buf: Buffer | undefined;
   private size = 0;
 
+  /**
+   * Gathers the next texts into `spare`'s memory (a buffer `take` gave before, handed back by the
+   * one who read it), instead of a fresh one; ignored while texts are pending.
+   */
+  lend(spare: Uint8Array | undefined): void {
+    if (spare === undefined || this.size > 0 || !(spare.buffer instanceof ArrayBuffer)) return;
+    if (spare.buffer.byteLength === 0) return;
+    this.buf = Buffer.from(spare.buffer, 0, spare.buffer.byteLength);
+  }
+
   /** Appends `text`; returns its [start, end) in the bytes `take` gives. */
   add(text: string): [number, number] {
     const need = text.length * 3;
@@ -21,7 +31,10 @@ export class TextBytes {
     return [start, this.size];
   }
 
-  /** The bytes added since the last call (undefined when none); the next `add` starts afresh. */
+  /**
+   * The bytes added since the last call (undefined when none), at the start of their buffer, which
+   * they own; the next `add` starts afresh.
+   */
   take(): Uint8Array | undefined {
     const buf = this.buf;
     if (buf === undefined || this.size === 0) return undefined;
@@ -29,5 +42,36 @@ export class TextBytes {
     this.buf = undefined;
     this.size = 0;
     return out;
+  }
+}
+
+/**
+ * Text buffers kept for use again: the main thread gives back a chunk's rendered hits once they are
+ * written (copied out), and lends a kept buffer with the next chunk, so that rendering allocates
+ * only while the buffers grow to the largest chunk's texts. Without this every chunk's texts were a
+ * fresh 64 KiB-1 MiB allocation, freed only when the collector reached their transferred wrappers
+ * (often after they had moved to the old generation): tens of MiB of resident memory in a hunt.
+ */
+export class TextShelf {
+  private readonly free: ArrayBuffer[] = [];
+
+  constructor(private readonly max: number) {}
+
+  /** A kept buffer (a view of all of it), or undefined. */
+  take(): Uint8Array | undefined {
+    const b = this.free.pop();
+    return b === undefined ? undefined : new Uint8Array(b);
+  }
+
+  /** Keeps the buffer of `texts` for later: the caller must read nothing in it any more. */
+  give(texts: Uint8Array | undefined): void {
+    const b = texts?.buffer;
+    if (!(b instanceof ArrayBuffer) || b.byteLength === 0 || texts!.byteOffset !== 0) return;
+    if (this.free.length < this.max && !this.free.includes(b)) this.free.push(b);
+  }
+
+  /** Buffers kept (for tests). */
+  get kept(): number {
+    return this.free.length;
   }
 }

@@ -1,4 +1,6 @@
 const FLUSH_AT = 64 * 1024;
+/** Room for the bytes pushed between two writes (a flush comes at FLUSH_AT, or one piece is larger). */
+const STAGE_BYTES = 2 * FLUSH_AT;
 
 function isBrokenPipe(err: unknown): boolean {
   return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 'EPIPE';
@@ -20,6 +22,9 @@ export class BufferedWriter {
   private waitingForDrain = false;
   private error: unknown;
   private broken = false;
+  /** Where pushed bytes are copied until written (pending views point into it). */
+  private stage: Buffer | undefined;
+  private staged = 0;
 
   constructor(out: NodeJS.WritableStream) {
     this.out = out;
@@ -28,6 +33,7 @@ export class BufferedWriter {
       else this.error ??= err;
       this.pending = [];
       this.pendingLength = 0;
+      this.staged = 0;
     });
   }
 
@@ -41,12 +47,17 @@ export class BufferedWriter {
     return this.broken;
   }
 
-  /** Text, or bytes already encoded as UTF-8. */
+  /**
+   * Text, or bytes already encoded as UTF-8. Bytes are copied at once: the caller may use their
+   * memory again as soon as this returns (see TextShelf).
+   */
   push(text: string | Uint8Array): void {
     if (this.broken || this.error !== undefined) return;
-    this.pending.push(text);
-    if (typeof text === 'string') this.pendingLength += text.length;
-    else {
+    if (typeof text === 'string') {
+      this.pending.push(text);
+      this.pendingLength += text.length;
+    } else {
+      this.pending.push(this.copy(text));
       this.pendingLength += text.byteLength;
       this.bytes = true;
     }
@@ -60,6 +71,20 @@ export class BufferedWriter {
     }
   }
 
+  /** `b` copied into the stage (a new stage when it is full: the old one's views stay valid). */
+  private copy(b: Uint8Array): Buffer {
+    let stage = this.stage;
+    if (stage === undefined || this.staged + b.byteLength > stage.length) {
+      stage = Buffer.allocUnsafeSlow(Math.max(STAGE_BYTES, b.byteLength));
+      this.stage = stage;
+      this.staged = 0;
+    }
+    const at = this.staged;
+    stage.set(b, at);
+    this.staged += b.byteLength;
+    return stage.subarray(at, this.staged);
+  }
+
   /** The pending pieces as one string or buffer, and nothing pending after. */
   private joined(): string | Buffer {
     const p = this.pending;
@@ -69,6 +94,8 @@ export class BufferedWriter {
     this.pending = [];
     this.pendingLength = 0;
     this.bytes = false;
+    // The pieces were copied out (concat and join always copy): the stage can be filled again.
+    this.staged = 0;
     return out;
   }
 

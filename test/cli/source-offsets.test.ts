@@ -46,6 +46,22 @@ describe('positions in a file of many chunks', () => {
     }
   });
 
+  it('streams the same hit records as it sorts (text buffers used again between chunks)', async () => {
+    const run = async (sort: string) => {
+      const r = await spoor(['hunt', file, '--jsonl', '--sort', sort, '-q', '--threads', '2'], {
+        timeoutMs: 60_000,
+      });
+      expect(r.code).toBe(0);
+      return r.stdout.trimEnd().split('\n');
+    };
+    const streamed = await run('none');
+    const sorted = await run('time');
+    expect(streamed.length).toBeGreaterThan(1000);
+    // Every streamed line parses: none was overwritten by a later chunk's hits.
+    expect(parseJsonl(`${streamed.join('\n')}\n`).length).toBe(streamed.length);
+    expect([...streamed].sort()).toEqual([...sorted].sort());
+  });
+
   it('--state records the end of the file, so the next run reads nothing again', async () => {
     const state = path.join(tmp.dir, 'state.json');
     const args = ['hunt', file, '--jsonl', '--state', state, '--threads', '2'];

@@ -319,3 +319,30 @@ describe('backpressure and broken pipes', () => {
     await expect(failing.end()).rejects.toThrow('no space');
   });
 });
+
+describe('buffered writer', () => {
+  it('copies pushed bytes at once: the caller may reuse their memory before the write', async () => {
+    const { BufferedWriter } = await import('../../src/output/buffered-writer.js');
+    const c = collector();
+    const w = new BufferedWriter(c.stream);
+    const mem = Buffer.from('first\n');
+    w.push(mem);
+    mem.write('XXXXX\n');
+    w.push('text\n');
+    w.push(mem);
+    await w.finish();
+    expect(c.text()).toBe('first\ntext\nXXXXX\n');
+  });
+
+  it('writes pieces larger than its stage whole', async () => {
+    const { BufferedWriter } = await import('../../src/output/buffered-writer.js');
+    const c = collector();
+    const w = new BufferedWriter(c.stream);
+    const big = Buffer.alloc(300 * 1024, 'a');
+    w.push(Buffer.from('<'));
+    w.push(big);
+    w.push(Buffer.from('>'));
+    await w.finish();
+    expect(c.text()).toBe(`<${'a'.repeat(300 * 1024)}>`);
+  });
+});
