@@ -1,6 +1,7 @@
 import path from 'node:path';
 import {
   type ChunkResult,
+  moveDetections,
   type RuleSet,
   Scanner,
   TextShelf,
@@ -38,6 +39,10 @@ export function where(w: Warning): string {
 
 export interface ScanContext {
   files: InputFile[];
+  /**
+   * The rules. Their detections move into shared memory for the matching threads: the rule objects
+   * of `set.sigma` have none once the scan has started (only their metadata is read here).
+   */
   set: RuleSet;
   /** Rule ids whose own hits are written. */
   output: Set<string>;
@@ -67,6 +72,8 @@ export interface ScanStats {
  */
 export async function scanFiles(ctx: ScanContext): Promise<ScanStats> {
   const { files, set, output, opts, threads, writer, matchers, session, progress, warn } = ctx;
+  // Each thread decodes only the detections it compiles; the main thread keeps the metadata.
+  const { rules: sigma, packed: detections } = moveDetections(set.sigma);
   const stats: ScanStats = { events: 0, skipped: 0, bytesRead: 0, interrupted: false };
 
   const handle = async (job: InFlight): Promise<void> => {
@@ -78,9 +85,9 @@ export async function scanFiles(ctx: ScanContext): Promise<ScanStats> {
     for (const raw of r.hits) {
       if (raw.kind === 'sigma' && raw.textEnd !== undefined && r.texts !== undefined) {
         const json = r.texts.subarray(raw.textAt, raw.textEnd);
-        await writer.emit(renderedHit(set.sigma[raw.rule]!, raw.event, json, raw.hitId!));
+        await writer.emit(renderedHit(sigma[raw.rule]!, raw.event, json, raw.hitId!));
       } else if (raw.kind === 'sigma') {
-        const rule = set.sigma[raw.rule]!;
+        const rule = sigma[raw.rule]!;
         const iso = isoTime(raw.event.timestamp);
         const id = eventHitId(rule.id, raw.event, iso);
         if (matchers.feedsCorrelation(rule.id)) matchers.addBase(rule.id, raw.event, id);
@@ -101,7 +108,7 @@ export async function scanFiles(ctx: ScanContext): Promise<ScanStats> {
   const renders = opts.format === 'jsonl' || opts.format === 'json';
   const render: RenderInit | undefined = renders
     ? {
-        rules: set.sigma.map((r) =>
+        rules: sigma.map((r) =>
           output.has(r.id) && !matchers.feedsCorrelation(r.id)
             ? { id: r.id, title: r.title, level: r.level, path: r.path, tags: r.tags }
             : null,
@@ -110,7 +117,8 @@ export async function scanFiles(ctx: ScanContext): Promise<ScanStats> {
     : undefined;
   const scanner = new Scanner(
     {
-      sigma: set.sigma,
+      sigma,
+      detections,
       eql: set.eql,
       filter: { fromMs: opts.fromMs, toMs: opts.toMs },
       render,

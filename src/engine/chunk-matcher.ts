@@ -57,7 +57,7 @@ export class ChunkMatcher {
     this.fromMs = init.filter.fromMs;
     this.toMs = init.filter.toMs;
     const rawScan = init.rawScan !== false;
-    const sigma = compileSigma(init.sigma, { rawScan });
+    const sigma = compileSigma(init.sigma, { rawScan, detections: init.detections });
     if (init.automataDir !== undefined) sigma.automata.store = new AutomatonStore(init.automataDir);
     const eql = new EqlRunner(init.eql);
     this.sigma = sigma;

@@ -12,6 +12,13 @@ export type {
   StageRecord,
   WorkerInit,
 } from './messages.js';
+export {
+  moveDetections,
+  type PackedDetections,
+  packDetections,
+  type SigmaRuleMeta,
+  unpackDetection,
+} from './packed-detections.js';
 export { correlationMeta, loadRuleSet, type RuleSet, type RuleSetOptions } from './ruleset.js';
 export { Scanner, type ScannerOptions } from './scanner.js';
 export type { RecordFormat } from './sigma-engine.js';

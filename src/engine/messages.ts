@@ -1,10 +1,16 @@
 import type { EqlRuleIR, StageHit } from '../eql/index.js';
 import type { FieldValue, SourceRef, Warning } from '../event/index.js';
-import type { SigmaRuleIR } from '../sigma/index.js';
+import type { DetectionIR, SigmaRuleIR } from '../sigma/index.js';
 import type { AutomatonOffer } from './automaton-cache.js';
+import type { PackedDetections } from './packed-detections.js';
 
-/** The part of a Sigma rule's IR a worker compiles; metadata stays on the main thread. */
-export type CompilableRule = Pick<SigmaRuleIR, 'id' | 'detection' | 'sources' | 'eventIds' | 'requirements'>;
+/**
+ * The part of a Sigma rule's IR a worker compiles; metadata stays on the main thread. Without its
+ * `detection`, rule i's is the i-th of the packed detections it is compiled with.
+ */
+export type CompilableRule = Pick<SigmaRuleIR, 'id' | 'sources' | 'eventIds' | 'requirements'> & {
+  detection?: DetectionIR;
+};
 
 /** Event-level filters applied in the workers before any rule runs. */
 export interface EventFilter {
@@ -17,6 +23,8 @@ export interface EventFilter {
 /** Sent once to every worker (structured clone): the rules as IR, compiled there into closures. */
 export interface WorkerInit {
   sigma: CompilableRule[];
+  /** The detections of the rules that come without one (shared memory, decoded on first use). */
+  detections?: PackedDetections;
   eql: EqlRuleIR[];
   filter: EventFilter;
   /**

@@ -1,8 +1,7 @@
 import type { SourceSpec } from '../mapping/index.js';
-import { detectionRequirement, sourceClauses } from '../sigma/index.js';
+import { type DetectionIR, detectionRequirement, sourceClauses } from '../sigma/index.js';
 import { AutomatonCache } from './automaton-cache.js';
 import type { FieldAccess } from './field-access.js';
-import type { CompilableRule } from './messages.js';
 import { type AhoCorasick, flatLists, latin1Bytes } from './prefilter-ac.js';
 import { type RawForm, rawLiteral } from './raw-literal.js';
 import type { RawRecord } from './raw-record.js';
@@ -15,15 +14,16 @@ import { compileVariant, type Pred } from './sigma-compile.js';
  */
 export class Variant {
   private compiled: Pred | undefined;
+  /** `detection` gives the rule's detection (decoded on demand: see PackedDetections). */
   constructor(
     readonly rule: number,
-    private readonly ir: CompilableRule,
+    private readonly detection: () => DetectionIR,
     private readonly spec: SourceSpec,
     private readonly given?: string[][],
   ) {}
 
   pred(fa: FieldAccess): Pred {
-    this.compiled ??= compileVariant(this.ir, this.spec, fa);
+    this.compiled ??= compileVariant(this.detection(), this.spec, fa);
     return this.compiled;
   }
 
@@ -34,7 +34,7 @@ export class Variant {
    * or here for IR that lacks it.
    */
   clauses(): string[][] {
-    return this.given ?? sourceClauses(detectionRequirement(this.ir.detection), this.spec);
+    return this.given ?? sourceClauses(detectionRequirement(this.detection()), this.spec);
   }
 }
 

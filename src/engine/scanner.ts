@@ -7,6 +7,7 @@ import {
   type RendererFactory,
   type WorkerInit,
 } from './messages.js';
+import { packDetections } from './packed-detections.js';
 import { WorkerPool } from './pool.js';
 
 /**
@@ -45,12 +46,21 @@ export class Scanner {
   private nextId = 0;
 
   constructor(init: WorkerInit, threads: number, opts: ScannerOptions = {}) {
-    // Workers get only what they compile: titles, descriptions and references stay here.
+    // Workers get only what they compile: titles, descriptions and references stay here, and the
+    // detections go packed into shared memory (once for every thread), to be decoded on first use.
+    const detections =
+      init.detections ??
+      packDetections(
+        init.sigma.map((r) => {
+          if (r.detection === undefined) throw new Error(`rule ${r.id}: no detection to compile`);
+          return r.detection;
+        }),
+      );
     const lean: WorkerInit = {
       ...init,
+      detections,
       sigma: init.sigma.map((r) => ({
         id: r.id,
-        detection: r.detection,
         sources: r.sources,
         eventIds: r.eventIds,
         requirements: r.requirements,

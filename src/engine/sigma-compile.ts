@@ -1,8 +1,7 @@
 import type { FieldValue } from '../event/index.js';
 import type { SourceSpec } from '../mapping/index.js';
-import type { ConditionIR, FieldItem, ValueTest } from '../sigma/index.js';
+import type { ConditionIR, DetectionIR, FieldItem, ValueTest } from '../sigma/index.js';
 import type { FieldAccess } from './field-access.js';
-import type { CompilableRule } from './messages.js';
 import { orderedPieces, orderedTest } from './ordered-pieces.js';
 import { AhoCorasick } from './prefilter-ac.js';
 import { cidrMatcher, compareNum, parseDate, parseNum, timePart } from './sigma-values.js';
@@ -272,12 +271,10 @@ function condPred(c: ConditionIR, sels: Pred[]): Pred {
 }
 
 /** The whole rule on one source: extra source conditions AND the detection condition. */
-export function compileVariant(rule: CompilableRule, spec: SourceSpec, fa: FieldAccess): Pred {
+export function compileVariant(ir: DetectionIR, spec: SourceSpec, fa: FieldAccess): Pred {
   const resolve = slotResolver(fa, spec);
-  const sels = rule.detection.selections.map((s) =>
-    or(s.maps.map((m) => and(m.map((it) => itemPred(it, resolve))))),
-  );
-  const detection = condPred(rule.detection.condition, sels);
+  const sels = ir.selections.map((s) => or(s.maps.map((m) => and(m.map((it) => itemPred(it, resolve))))));
+  const detection = condPred(ir.condition, sels);
   const pre = (spec.conditions ?? []).map((c) => {
     const slot = fa.slot(c.field);
     const want = c.values.map((v) => v.toLowerCase());

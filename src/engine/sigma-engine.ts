@@ -2,6 +2,7 @@ import type { Event } from '../event/index.js';
 import type { AutomatonCache } from './automaton-cache.js';
 import { FieldAccess } from './field-access.js';
 import type { CompilableRule } from './messages.js';
+import { type PackedDetections, unpackDetection } from './packed-detections.js';
 import { walkJson } from './raw-json.js';
 import type { RawForm } from './raw-literal.js';
 import { RawRecord } from './raw-record.js';
@@ -46,6 +47,8 @@ export interface CompileOptions {
    * channel and event id, read from its System block (when some channel has no rule at all).
    */
   rawXml?: boolean;
+  /** The detections of rules given without one (rule i's is the i-th). */
+  detections?: PackedDetections;
 }
 
 function eventIdsFor(source: string[] | null, rule: string[] | null): string[] | null | 'none' {
@@ -68,11 +71,17 @@ export function compileSigma(rules: readonly CompilableRule[], opts: CompileOpti
   const rawScan = opts.rawScan !== false && usePrefilter;
   const rawXml = opts.rawXml === true;
   const index = new RuleIndex(usePrefilter);
+  const packed = opts.detections;
   rules.forEach((rule, ri) => {
+    const own = rule.detection;
+    if (own === undefined && packed === undefined)
+      throw new Error(`rule ${rule.id}: no detection to compile`);
+    // Decoded for each variant that is compiled, and then dropped: the closures keep what they need.
+    const detection = own !== undefined ? () => own : () => unpackDetection(packed!, ri);
     rule.sources.forEach((spec, si) => {
       const ids = eventIdsFor(spec.eventIds, rule.eventIds);
       if (ids === 'none') return;
-      const variant = new Variant(ri, rule, spec, rule.requirements?.[si]);
+      const variant = new Variant(ri, detection, spec, rule.requirements?.[si]);
       for (const ch of spec.channels ?? ['*']) {
         const chan = ch === '*' ? '*' : ch.toLowerCase();
         for (const id of ids ?? ['*']) index.add(chan, id, variant);
