@@ -82,6 +82,8 @@ function entryPath(dir: string, key: string): string {
 }
 
 /** The cached result for `key`, or undefined (absent, unreadable, corrupt or from another build). */
+const DETECTIONS: ReadonlySet<string> = new Set(['detection']);
+
 export function readCached(dir: string, key: string): LoadResult | undefined {
   let buf: Buffer;
   try {
@@ -94,7 +96,9 @@ export function readCached(dir: string, key: string): LoadResult | undefined {
   try {
     const value = deserialize(payload) as unknown;
     if (!isLoadResult(value)) return undefined;
-    return internStrings(value);
+    // A hunt packs the detections into shared memory and drops these objects (see
+    // engine/packed-detections.ts): sharing their strings first would be work thrown away.
+    return internStrings(value, DETECTIONS);
   } catch {
     return undefined;
   }
