@@ -1,4 +1,4 @@
-import type { DetectionIR, SigmaRuleIR } from '../sigma/index.js';
+import { type DetectionIR, detachDetection, type SigmaRuleIR } from '../sigma/index.js';
 
 /**
  * Every rule's detection written as JSON, one after the other, into shared memory: the matching threads
@@ -18,7 +18,11 @@ export interface PackedDetections {
  * see SigmaRuleIR), each text written straight into place.
  */
 export function packDetections(detections: readonly DetectionIR[]): PackedDetections {
-  const texts = detections.map((d) => JSON.stringify(d));
+  return packTexts(detections.map((d) => JSON.stringify(d)));
+}
+
+/** Packs detections given as their JSON texts. */
+function packTexts(texts: readonly string[]): PackedDetections {
   const ends = new Int32Array(new SharedArrayBuffer(4 * texts.length));
   let size = 0;
   texts.forEach((t, i) => {
@@ -50,7 +54,7 @@ export type SigmaRuleMeta = Omit<SigmaRuleIR, 'detection'>;
  * not keep it as well) and is returned, the same object, as metadata.
  */
 export function moveDetections(rules: SigmaRuleIR[]): { rules: SigmaRuleMeta[]; packed: PackedDetections } {
-  const packed = packDetections(rules.map((r) => r.detection));
-  for (const r of rules) Reflect.deleteProperty(r, 'detection');
+  // Rules read from the rule cache give their detection's text as it was stored: nothing decoded.
+  const packed = packTexts(rules.map(detachDetection));
   return { rules, packed };
 }

@@ -1,4 +1,5 @@
 export { parseCondition } from './condition.js';
+export { detachDetection } from './detection-text.js';
 export { cacheDir } from './ir-cache.js';
 export { describeLogsource, loadSigma } from './loader.js';
 export { detectionRequirement, MAX_CLAUSES, sourceClauses, usefulLiteral } from './requirement.js';

@@ -5,7 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { deserialize, serialize } from 'node:v8';
 import { Xxh64 } from '@node-rs/xxhash';
 import { hashFiles, hex64, internStrings, openEntry, pruneEntries, writeEntry } from '../common/index.js';
-import type { LoadOptions, LoadResult } from './types.js';
+import { lazyDetection } from './detection-text.js';
+import type { LoadOptions, LoadResult, SigmaRuleIR } from './types.js';
 
 /**
  * The rule IR cache. Parsing SigmaHQ's YAML is most of the time a hunt spends before its first
@@ -20,7 +21,7 @@ import type { LoadOptions, LoadResult } from './types.js';
  * ignored (and the rules are parsed again), never trusted.
  */
 
-const MAGIC = 'spoor-ir-1\n';
+const MAGIC = 'spoor-ir-2\n';
 /** Entries kept; older ones are removed when a new one is written. */
 const KEEP = 24;
 
@@ -82,8 +83,6 @@ function entryPath(dir: string, key: string): string {
 }
 
 /** The cached result for `key`, or undefined (absent, unreadable, corrupt or from another build). */
-const DETECTIONS: ReadonlySet<string> = new Set(['detection']);
-
 export function readCached(dir: string, key: string): LoadResult | undefined {
   let buf: Buffer;
   try {
@@ -95,20 +94,32 @@ export function readCached(dir: string, key: string): LoadResult | undefined {
   if (payload === undefined) return undefined;
   try {
     const value = deserialize(payload) as unknown;
-    if (!isLoadResult(value)) return undefined;
-    // A hunt packs the detections into shared memory and drops these objects (see
-    // engine/packed-detections.ts): sharing their strings first would be work thrown away.
-    return internStrings(value, DETECTIONS);
+    if (!isCachedLoad(value)) return undefined;
+    const { detections, ...rest } = value;
+    internStrings(rest);
+    // The detections stay JSON text until read: a hunt packs that text for its matching threads
+    // as it is (engine/packed-detections.ts), and most of it is never decoded.
+    const rules = rest.rules.map((r, i) => lazyDetection(r, detections[i]!));
+    return { ...rest, rules };
   } catch {
     return undefined;
   }
 }
 
-function isLoadResult(v: unknown): v is LoadResult {
+/** What an entry holds: the load result with each rule's detection apart, as JSON text. */
+type CachedLoad = Omit<LoadResult, 'rules'> & {
+  rules: Omit<SigmaRuleIR, 'detection'>[];
+  detections: string[];
+};
+
+function isCachedLoad(v: unknown): v is CachedLoad {
   if (v === null || typeof v !== 'object') return false;
-  const r = v as Partial<LoadResult>;
+  const r = v as Partial<CachedLoad>;
   return (
     Array.isArray(r.rules) &&
+    Array.isArray(r.detections) &&
+    r.detections.length === r.rules.length &&
+    r.detections.every((d) => typeof d === 'string') &&
     Array.isArray(r.problems) &&
     Array.isArray(r.correlations) &&
     typeof r.files === 'number'
@@ -117,5 +128,10 @@ function isLoadResult(v: unknown): v is LoadResult {
 
 /** Stores a result; failures (read-only home, full disk) are silent: the cache is only a shortcut. */
 export function writeCached(dir: string, key: string, result: LoadResult): void {
-  if (writeEntry(dir, `ir-${key}.bin`, MAGIC, serialize(result))) pruneEntries(dir, 'ir-', { count: KEEP });
+  const entry: CachedLoad = {
+    ...result,
+    rules: result.rules.map(({ detection: _, ...rule }) => rule),
+    detections: result.rules.map((r) => JSON.stringify(r.detection)),
+  };
+  if (writeEntry(dir, `ir-${key}.bin`, MAGIC, serialize(entry))) pruneEntries(dir, 'ir-', { count: KEEP });
 }

@@ -2,7 +2,8 @@ import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loadSigma } from '../../src/sigma/index.js';
+import { moveDetections, unpackDetection } from '../../src/engine/packed-detections.js';
+import { detachDetection, loadSigma } from '../../src/sigma/index.js';
 import { cacheDir } from '../../src/sigma/ir-cache.js';
 
 const bundled = path.resolve(__dirname, '../../rules/sigma');
@@ -37,6 +38,35 @@ describe('rule IR cache', () => {
     expect(first).toEqual(fresh);
     expect(second).toEqual(fresh);
     expect(second.rules.length).toBeGreaterThan(20);
+  });
+
+  it('keeps detections as text until read, and a hunt packs that text as it is', async () => {
+    const fresh = await loadSigma([rules], { cache: false });
+    await loadSigma([rules]);
+    const cached = await loadSigma([rules]);
+    const [a, b] = [cached.rules[0]!, cached.rules[1]!];
+    // Not decoded yet: an accessor stands for the detection.
+    expect(Object.getOwnPropertyDescriptor(a, 'detection')?.get).toBeTypeOf('function');
+    expect(a.detection).toEqual(fresh.rules[0]!.detection);
+    // Read once, it is a plain property, and what is detached is what was read (changes included).
+    expect(Object.getOwnPropertyDescriptor(a, 'detection')?.value).toBe(a.detection);
+    a.detection.condition = { t: 'ref', name: 'changed' } as never;
+    expect(JSON.parse(detachDetection(a)).condition).toEqual({ t: 'ref', name: 'changed' });
+    expect('detection' in a).toBe(false);
+    // Set before it was read: the value set.
+    const c = cached.rules[2]!;
+    c.detection = fresh.rules[0]!.detection;
+    expect(JSON.parse(detachDetection(c))).toEqual(fresh.rules[0]!.detection);
+    // Never read: its stored text, and nothing left on the rule.
+    expect(JSON.parse(detachDetection(b))).toEqual(fresh.rules[1]!.detection);
+    expect('detection' in b).toBe(false);
+    const again = await loadSigma([rules]);
+    const { rules: metas, packed } = moveDetections(again.rules);
+    expect(metas.every((r) => !('detection' in r))).toBe(true);
+    expect(packed.ends.length).toBe(fresh.rules.length);
+    fresh.rules.forEach((r, i) => {
+      expect(unpackDetection(packed, i)).toEqual(r.detection);
+    });
   });
 
   it('is keyed by content and options: an edited rule or another option is loaded afresh', async () => {
