@@ -73,11 +73,15 @@ export function compileSigma(rules: readonly CompilableRule[], opts: CompileOpti
   const index = new RuleIndex(usePrefilter);
   const packed = opts.detections;
   rules.forEach((rule, ri) => {
-    const own = rule.detection;
-    if (own === undefined && packed === undefined)
+    // Read (or decoded) for each variant that is compiled, not before: a rule from the rule cache
+    // decodes its detection on first read, and a packed one is decoded afresh and then dropped
+    // (the closures keep what they need).
+    const missing = (): never => {
       throw new Error(`rule ${rule.id}: no detection to compile`);
-    // Decoded for each variant that is compiled, and then dropped: the closures keep what they need.
-    const detection = own !== undefined ? () => own : () => unpackDetection(packed!, ri);
+    };
+    if (!('detection' in rule) && packed === undefined) missing();
+    const detection = () =>
+      rule.detection ?? (packed !== undefined ? unpackDetection(packed, ri) : missing());
     rule.sources.forEach((spec, si) => {
       const ids = eventIdsFor(spec.eventIds, rule.eventIds);
       if (ids === 'none') return;
