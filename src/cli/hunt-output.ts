@@ -63,7 +63,7 @@ export class HitWriter {
     this.summary.add(h);
     this.count++;
     if (this.opts.failOn && levelRank(h.level) >= levelRank(this.opts.failOn)) this.failHit = true;
-    if (this.opts.sort === 'time') this.held.push(h);
+    if (this.holdsHits) this.held.push(h);
     else await this.write(h);
   }
 

@@ -25,6 +25,8 @@ export class BufferedWriter {
   /** Where pushed bytes are copied until written (pending views point into it). */
   private stage: Buffer | undefined;
   private staged = 0;
+  /** Whether the pending pieces are all bytes, in order from the stage's start (then written as is). */
+  private direct = true;
 
   constructor(out: NodeJS.WritableStream) {
     this.out = out;
@@ -34,6 +36,7 @@ export class BufferedWriter {
       this.pending = [];
       this.pendingLength = 0;
       this.staged = 0;
+      this.direct = true;
     });
   }
 
@@ -54,6 +57,7 @@ export class BufferedWriter {
   push(text: string | Uint8Array): void {
     if (this.broken || this.error !== undefined) return;
     if (typeof text === 'string') {
+      this.direct = false;
       this.pending.push(text);
       this.pendingLength += text.length;
     } else {
@@ -75,6 +79,7 @@ export class BufferedWriter {
   private copy(b: Uint8Array): Buffer {
     let stage = this.stage;
     if (stage === undefined || this.staged + b.byteLength > stage.length) {
+      if (this.pending.length > 0) this.direct = false;
       stage = Buffer.allocUnsafeSlow(Math.max(STAGE_BYTES, b.byteLength));
       this.stage = stage;
       this.staged = 0;
@@ -88,13 +93,22 @@ export class BufferedWriter {
   /** The pending pieces as one string or buffer, and nothing pending after. */
   private joined(): string | Buffer {
     const p = this.pending;
-    const out = this.bytes
-      ? Buffer.concat(p.map((x) => (typeof x === 'string' ? Buffer.from(x, 'utf8') : x)))
-      : (p as string[]).join('');
+    let out: string | Buffer;
+    if (this.bytes && this.direct && this.stage !== undefined) {
+      // The stage already holds the batch as it is to be written: it goes to the stream (which owns
+      // it from now on) instead of being copied once more; the next bytes get a new stage.
+      out = this.stage.subarray(0, this.staged);
+      this.stage = undefined;
+    } else {
+      out = this.bytes
+        ? Buffer.concat(p.map((x) => (typeof x === 'string' ? Buffer.from(x, 'utf8') : x)))
+        : (p as string[]).join('');
+    }
     this.pending = [];
     this.pendingLength = 0;
     this.bytes = false;
-    // The pieces were copied out (concat and join always copy): the stage can be filled again.
+    this.direct = true;
+    // The pieces were copied out (or the stage handed on): the stage can be filled again.
     this.staged = 0;
     return out;
   }
