@@ -1,6 +1,6 @@
 import type { EventSnapshot, HitRenderer, RendererFactory } from '../engine/index.js';
-import { type HitRecord, hitJson } from '../output/index.js';
-import { buildHit, eventHitId, type HitRule, isoTime } from './hits.js';
+import { type HitRecord, terminalSafeJson } from '../output/index.js';
+import { buildHit, eventFields, eventHitId, type HitRule, isoTime, ruleFields } from './hits.js';
 
 /**
  * What a matching thread needs to write Sigma hits out as JSON where they are found: the metadata of
@@ -15,20 +15,42 @@ function isRenderInit(x: unknown): x is RenderInit {
   return typeof x === 'object' && x !== null && Array.isArray((x as RenderInit).rules);
 }
 
+/** A hit JSON object's members as text, terminal-safe, without the braces (for joining). */
+function members(value: object): string {
+  return terminalSafeJson(JSON.stringify(value)).slice(1, -1);
+}
+
 /**
  * The renderer of a matching thread (worker or main): the same hit record and JSON text the main
  * thread would build from the event, so output is byte for byte the same, but the event's fields
- * never cross threads and the main thread is spared the JSON of every hit.
+ * never cross threads and the main thread is spared the JSON of every hit. The line is joined from
+ * parts: the rule's written once per rule, the event's (its fields, most of the line) once per
+ * event however many rules it matches (1.35 on average over SigmaHQ's rules and the shared corpus).
  */
 export const jsonRenderer: RendererFactory = (init: unknown): HitRenderer | undefined => {
   if (!isRenderInit(init)) return undefined;
   const { rules } = init;
+  const ruleParts: (string | undefined)[] = [];
+  let last: EventSnapshot | undefined;
+  let iso: string | null = null;
+  let head = '';
+  let eventPart = '';
   return (rule, ev) => {
     const meta = rules[rule];
     if (!meta) return undefined;
-    const iso = isoTime(ev.timestamp);
+    if (ev !== last) {
+      last = ev;
+      iso = isoTime(ev.timestamp);
+      head = `{"schema":1,"timestamp":${JSON.stringify(iso)},`;
+      eventPart = members(eventFields(ev));
+    }
+    let rulePart = ruleParts[rule];
+    if (rulePart === undefined) {
+      rulePart = members(ruleFields(meta, 'sigma'));
+      ruleParts[rule] = rulePart;
+    }
     const hitId = eventHitId(meta.id, ev, iso);
-    return { text: hitJson(buildHit(meta, ev, 'sigma', iso, hitId)), hitId };
+    return { text: `${head}${rulePart},${eventPart},"hit_id":${JSON.stringify(hitId)}}`, hitId };
   };
 };
 

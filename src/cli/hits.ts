@@ -26,18 +26,19 @@ export function eventHitId(ruleId: string, ev: EventSnapshot, iso = isoTime(ev.t
   });
 }
 
-export function buildHit(
-  rule: HitRule,
-  ev: EventSnapshot,
-  kind: RuleKind,
-  iso = isoTime(ev.timestamp),
-  id = eventHitId(rule.id, ev, iso),
-): HitRecord {
+/** What a hit record takes from its rule, in the record's key order. */
+export function ruleFields(rule: HitRule, kind: RuleKind): Pick<HitRecord, 'level' | 'rule'> {
   return {
-    schema: 1,
-    timestamp: iso,
     level: rule.level,
     rule: { id: rule.id, title: rule.title, kind, path: rule.path, tags: rule.tags },
+  };
+}
+
+/** What a hit record takes from its event, in the record's key order. */
+export function eventFields(
+  ev: EventSnapshot,
+): Pick<HitRecord, 'computer' | 'channel' | 'event_id' | 'record_id' | 'source' | 'details' | 'event'> {
+  return {
     computer: ev.computer || null,
     channel: ev.channel || null,
     event_id: numeric(ev.eventId),
@@ -45,8 +46,17 @@ export function buildHit(
     source: ev.src,
     details: detailsFor(ev.fields, ev.channel, ev.eventId),
     event: ev.fields as Record<string, string | string[]>,
-    hit_id: id,
   };
+}
+
+export function buildHit(
+  rule: HitRule,
+  ev: EventSnapshot,
+  kind: RuleKind,
+  iso = isoTime(ev.timestamp),
+  id = eventHitId(rule.id, ev, iso),
+): HitRecord {
+  return { schema: 1, timestamp: iso, ...ruleFields(rule, kind), ...eventFields(ev), hit_id: id };
 }
 
 /** One EQL sequence: the first event's time and place, the join key as `group`, every event in stage order. */

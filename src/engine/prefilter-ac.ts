@@ -82,6 +82,8 @@ export class AhoCorasick {
   private readonly shift: number;
   private delta: Uint16Array<ArrayBufferLike> | Int32Array<ArrayBufferLike>;
   private accept: Uint8Array<ArrayBufferLike>;
+  /** No state below this one accepts (see the constructor). */
+  private readonly acceptFrom: number;
   /** The literals reported in state s: outIds[outStart[s]] up to outIds[outStart[s + 1]] (flat, few objects). */
   private outStart: Int32Array<ArrayBufferLike>;
   private outIds: Int32Array<ArrayBufferLike>;
@@ -105,6 +107,9 @@ export class AhoCorasick {
       this.outStart = t.outStart;
       this.outIds = t.outIds;
       this.lower = t.fold ? lowerUnits() : undefined;
+      // Correct whatever the numbering: every accepting state is at or past the first one.
+      const first = t.accept.indexOf(1);
+      this.acceptFrom = first < 0 ? t.accept.length : first;
       return;
     }
     const lits = literals.map((l) => (l.length > MAX_LITERAL ? l.slice(-MAX_LITERAL) : l));
@@ -204,14 +209,39 @@ export class AhoCorasick {
       const f = fail[st]!;
       outIds.copyWithin(fill[st]!, outStart[f]!, outStart[f + 1]!);
     }
+    // States are renumbered so that the accepting ones come last: a scan then tells one by a
+    // comparison with the first of them instead of a load from \`accept\`. The root stays 0 (where
+    // a scan starts); when it accepts (an empty literal), every state is checked.
+    const order = new Int32Array(states);
+    let n = 0;
+    const rootAccepts = count[0]! > 0;
+    for (let st = 0; st < states; st++) if (count[st] === 0 || (rootAccepts && st === 0)) order[n++] = st;
+    this.acceptFrom = rootAccepts ? 0 : n;
+    for (let st = 1; st < states; st++) if (count[st]! > 0) order[n++] = st;
+    const perm = new Int32Array(states);
+    for (let i = 0; i < states; i++) perm[order[i]!] = i;
     const accept = new Uint8Array(states);
-    for (let st = 0; st < states; st++) if (count[st]! > 0) accept[st] = 1;
+    const start = new Int32Array(states + 1);
+    for (let i = 0; i < states; i++) {
+      const st = order[i]!;
+      if (count[st]! > 0) accept[i] = 1;
+      start[i + 1] = start[i]! + count[st]!;
+    }
+    const ids = new Int32Array(outIds.length);
+    for (let i = 0; i < states; i++) {
+      const st = order[i]!;
+      ids.set(outIds.subarray(outStart[st]!, outStart[st + 1]!), start[i]!);
+    }
     // Stored in 16 bits whenever the automaton is small enough.
     const size = states << shift;
     const next: Uint16Array | Int32Array = states <= 0xffff ? new Uint16Array(size) : new Int32Array(size);
-    next.set(trie.subarray(0, size));
-    this.outStart = outStart;
-    this.outIds = outIds;
+    for (let i = 0; i < states; i++) {
+      const from = order[i]! << shift;
+      const to = i << shift;
+      for (let k = 0; k < width; k++) next[to | k] = perm[trie[from | k]!]!;
+    }
+    this.outStart = start;
+    this.outIds = ids;
     this.delta = next;
     this.accept = accept;
   }
@@ -259,7 +289,7 @@ export class AhoCorasick {
    * index of its last character (an id may be reported more than once).
    */
   scan(text: string, found: (id: number, end: number) => void, from = 0): void {
-    const { delta, accept, outStart, outIds, ascii, wideBase, lower, shift } = this;
+    const { delta, acceptFrom, outStart, outIds, ascii, wideBase, lower, shift } = this;
     let s = 0;
     for (let i = from; i < text.length; i++) {
       let c = text.charCodeAt(i);
@@ -270,7 +300,7 @@ export class AhoCorasick {
         k = c < 128 ? ascii[c]! : wideBase + (c & (WIDE_CLASSES - 1));
       }
       s = delta[(s << shift) | k]!;
-      if (accept[s] === 1) {
+      if (s >= acceptFrom) {
         const end = outStart[s + 1]!;
         for (let j = outStart[s]!; j < end; j++) found(outIds[j]!, i);
       }
@@ -297,14 +327,14 @@ export class AhoCorasick {
     count: number,
     found: (id: number, end: number) => void,
   ): void {
-    const { delta, accept, outStart, outIds, shift } = this;
+    const { delta, acceptFrom, outStart, outIds, shift } = this;
     const cls = this.byteClasses();
     for (let r = 0; r < count; r++) {
       const to = ranges[2 * r + 1]!;
       let s = 0;
       for (let i = ranges[2 * r]!; i < to; i++) {
         s = delta[(s << shift) | cls[b[i]!]!]!;
-        if (accept[s] === 1) {
+        if (s >= acceptFrom) {
           const end = outStart[s + 1]!;
           for (let j = outStart[s]!; j < end; j++) found(outIds[j]!, i);
         }

@@ -4,7 +4,12 @@ import { describe, expect, it } from 'vitest';
 import { jsonRenderer, type RenderInit, renderedHit } from '../../src/cli/hit-render.js';
 import { buildHit, isoTime } from '../../src/cli/hits.js';
 import { ChunkMatcher } from '../../src/engine/chunk-matcher.js';
-import { type ChunkResult, loadRuleSet, type WorkerInit } from '../../src/engine/index.js';
+import {
+  type ChunkResult,
+  type EventSnapshot,
+  loadRuleSet,
+  type WorkerInit,
+} from '../../src/engine/index.js';
 import { hitJson } from '../../src/output/index.js';
 
 /**
@@ -71,6 +76,47 @@ describe('hits rendered in the matching thread', () => {
     for (const h of r.hits) {
       expect(h.textAt).toBeUndefined();
       expect(Object.keys(h.event.fields).length).toBeGreaterThan(5);
+    }
+  });
+
+  it('joins its parts into the line the whole record gives, whatever the content', () => {
+    const fields = (o: Record<string, string | string[]>) => Object.assign(Object.create(null), o);
+    const events: EventSnapshot[] = [
+      {
+        timestamp: Date.UTC(2024, 0, 2, 3, 4, 5, 6),
+        computer: 'ws\u001b[31m01\u202e',
+        channel: 'Microsoft-Windows-Sysmon/Operational',
+        eventId: '1',
+        recordId: '42',
+        fields: fields({
+          CommandLine: 'cmd /c "x\u0007y" \u2028 \u009b é 🙂 \ud800',
+          Image: 'C:\\x.exe',
+          __proto__: 'p',
+        }),
+        src: { file: 'a.ndjson', line: 3 },
+      },
+      {
+        timestamp: Number.NaN,
+        computer: '',
+        channel: '',
+        eventId: 'x7',
+        recordId: '',
+        fields: fields({ Data: ['a', '=b', '\u0000'] }),
+        src: { file: 'b.xml', offset: 10 },
+      },
+    ];
+    const rules = [
+      { id: 'r-1', title: 'T \u001b one', level: 'high' as const, path: 'p/1.yml', tags: ['attack.t1059'] },
+      { id: 'r-2', title: 'Two \u200b', level: 'low' as const, path: 'p/2.yml', tags: [] },
+    ];
+    const render = jsonRenderer({ rules })!;
+    for (const ev of events) {
+      for (const r of [0, 1, 0]) {
+        const out = render(r, ev)!;
+        const expected = hitJson(buildHit(rules[r]!, ev, 'sigma', isoTime(ev.timestamp)));
+        expect(out.text).toBe(expected);
+        expect(out.hitId).toBe(JSON.parse(expected).hit_id);
+      }
     }
   });
 });
