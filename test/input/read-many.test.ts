@@ -1,0 +1,51 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { type Chunk, readChunks } from '../../src/input/index.js';
+
+// A file of its own: the reader's kept staging buffers start empty here, whatever other tests read.
+const tmp = mkdtempSync(path.join(tmpdir(), 'spoor-many-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+function put(name: string, data: string): string {
+  const p = path.join(tmp, name);
+  writeFileSync(p, data);
+  return p;
+}
+
+describe('readChunks over many files', () => {
+  const bytesOf = (chunks: Chunk[]): string =>
+    Buffer.concat(
+      chunks.map((c) => Buffer.from(c.data.buffer, c.data.byteOffset, c.data.byteLength)),
+    ).toString();
+  const lines = (tag: string, n: number): string =>
+    Array.from({ length: n }, (_, i) => `{"tag":"${tag}","i":${i},"pad":"${'x'.repeat(i % 97)}"}\n`).join('');
+
+  it('gives each file its own bytes while reads overlap and staging buffers are used again', async () => {
+    const texts = ['a', 'b', 'c'].map((t, k) => lines(t, 400 + 300 * k));
+    const files = texts.map((t, k) => ({ path: put(`many-${k}.ndjson`, t), display: `many-${k}`, size: 0 }));
+    // Small chunks: every file is several, and the first file is left open while the others run.
+    const chunkBytes = 4093;
+    const first = readChunks(files[0]!, { chunkBytes });
+    const a: Chunk[] = [];
+    const head = await first.next();
+    a.push(head.value as Chunk);
+    const b: Chunk[] = [];
+    for await (const c of readChunks(files[1]!, { chunkBytes })) b.push(c);
+    for await (const c of first) a.push(c);
+    const c: Chunk[] = [];
+    for await (const x of readChunks(files[2]!, { chunkBytes })) c.push(x);
+    expect(bytesOf(a)).toBe(texts[0]);
+    expect(bytesOf(b)).toBe(texts[1]);
+    expect(bytesOf(c)).toBe(texts[2]);
+    // In turn, as a hunt reads a folder: each file whole, none holding another's bytes.
+    for (let round = 0; round < 3; round++) {
+      for (const [k, f] of files.entries()) {
+        const got: Chunk[] = [];
+        for await (const x of readChunks(f)) got.push(x);
+        expect(bytesOf(got)).toBe(texts[k]);
+      }
+    }
+  });
+});
