@@ -20,10 +20,11 @@ export class Variant {
     private readonly detection: () => DetectionIR,
     private readonly spec: SourceSpec,
     private readonly given?: string[][],
+    private readonly automata?: AutomatonCache,
   ) {}
 
   pred(fa: FieldAccess): Pred {
-    this.compiled ??= compileVariant(this.detection(), this.spec, fa);
+    this.compiled ??= compileVariant(this.detection(), this.spec, fa, this.automata);
     return this.compiled;
   }
 

@@ -1,6 +1,7 @@
 import type { FieldValue } from '../event/index.js';
 import type { SourceSpec } from '../mapping/index.js';
 import type { ConditionIR, DetectionIR, FieldItem, ValueTest } from '../sigma/index.js';
+import type { AutomatonCache } from './automaton-cache.js';
 import type { FieldAccess } from './field-access.js';
 import { orderedPieces, orderedTest } from './ordered-pieces.js';
 import { AhoCorasick } from './prefilter-ac.js';
@@ -193,7 +194,11 @@ function fusable(t: ValueTest): t is ValueTest & { t: 'str'; op: FusableOp; valu
  * predicate: the field is looked up and lower-cased once, equality is a set lookup, and the other
  * literals are tried in a plain loop instead of one closure call each.
  */
-function fusedStrPred(tests: readonly { op: FusableOp; value: string }[], slot: number): Pred {
+function fusedStrPred(
+  tests: readonly { op: FusableOp; value: string }[],
+  slot: number,
+  automata: AutomatonCache | undefined,
+): Pred {
   const eq = new Set<string>();
   const prefix: string[] = [];
   const suffix: string[] = [];
@@ -205,8 +210,16 @@ function fusedStrPred(tests: readonly { op: FusableOp; value: string }[], slot: 
     else contains.push(t.value);
   }
   // A long substring list is scanned once with an automaton (a necessary condition: it may report a
-  // literal that is not there, never miss one), and only the literals it reports are checked.
-  const ac = contains.length >= AC_MIN_LITERALS ? new AhoCorasick(contains) : undefined;
+  // literal that is not there, never miss one), and only the literals it reports are checked. Taken
+  // from the pre-filter's cache when there is one: kept on disk between hunts and shared with the
+  // other matching threads. Its automata fold case and read tabs and line breaks as spaces, which
+  // on an already lower-cased value can only add reports, and every report is checked.
+  const ac =
+    contains.length < AC_MIN_LITERALS
+      ? undefined
+      : automata !== undefined
+        ? automata.get(contains)
+        : new AhoCorasick(contains);
   let current = '';
   let found = false;
   const verify = (id: number): void => {
@@ -234,7 +247,11 @@ function fusedStrPred(tests: readonly { op: FusableOp; value: string }[], slot: 
   };
 }
 
-function itemPred(it: FieldItem, resolve: (field: string) => number): Pred {
+function itemPred(
+  it: FieldItem,
+  resolve: (field: string) => number,
+  automata: AutomatonCache | undefined,
+): Pred {
   if (it.field !== null && !it.all) {
     // OR over every test of every value: the fusable ones become one predicate.
     const slot = resolve(it.field);
@@ -242,7 +259,7 @@ function itemPred(it: FieldItem, resolve: (field: string) => number): Pred {
     const simple = tests.filter(fusable);
     if (simple.length > 1) {
       const rest = tests.filter((t) => !fusable(t)).map((t) => valuePred(t, slot, resolve));
-      const p = or([fusedStrPred(simple, slot), ...rest]);
+      const p = or([fusedStrPred(simple, slot, automata), ...rest]);
       return it.neg ? (fa) => !p(fa) : p;
     }
   }
@@ -271,9 +288,16 @@ function condPred(c: ConditionIR, sels: Pred[]): Pred {
 }
 
 /** The whole rule on one source: extra source conditions AND the detection condition. */
-export function compileVariant(ir: DetectionIR, spec: SourceSpec, fa: FieldAccess): Pred {
+export function compileVariant(
+  ir: DetectionIR,
+  spec: SourceSpec,
+  fa: FieldAccess,
+  automata?: AutomatonCache,
+): Pred {
   const resolve = slotResolver(fa, spec);
-  const sels = ir.selections.map((s) => or(s.maps.map((m) => and(m.map((it) => itemPred(it, resolve))))));
+  const sels = ir.selections.map((s) =>
+    or(s.maps.map((m) => and(m.map((it) => itemPred(it, resolve, automata))))),
+  );
   const detection = condPred(ir.condition, sels);
   const pre = (spec.conditions ?? []).map((c) => {
     const slot = fa.slot(c.field);

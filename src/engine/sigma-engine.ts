@@ -85,7 +85,7 @@ export function compileSigma(rules: readonly CompilableRule[], opts: CompileOpti
     rule.sources.forEach((spec, si) => {
       const ids = eventIdsFor(spec.eventIds, rule.eventIds);
       if (ids === 'none') return;
-      const variant = new Variant(ri, detection, spec, rule.requirements?.[si]);
+      const variant = new Variant(ri, detection, spec, rule.requirements?.[si], index.automata);
       for (const ch of spec.channels ?? ['*']) {
         const chan = ch === '*' ? '*' : ch.toLowerCase();
         for (const id of ids ?? ['*']) index.add(chan, id, variant);
