@@ -368,8 +368,24 @@ export class RuleIndex {
     if (channel === '*') this.wildcardIds.add(eventId);
   }
 
+  // The last key asked for and its gate: a record's key is asked for twice (raw screen, then the
+  // parsed event), and consecutive records mostly share theirs.
+  private lastChannel = '';
+  private lastId = '';
+  private lastGate: Gate | undefined;
+
   /** The gate of a (lower-cased channel, event id) pair: built on first use, then reused. */
   gate(channelLower: string, eventId: string): Gate {
+    if (this.lastGate !== undefined && channelLower === this.lastChannel && eventId === this.lastId)
+      return this.lastGate;
+    const g = this.lookup(channelLower, eventId);
+    this.lastChannel = channelLower;
+    this.lastId = eventId;
+    this.lastGate = g;
+    return g;
+  }
+
+  private lookup(channelLower: string, eventId: string): Gate {
     const c = this.channels.get(channelLower);
     // Event ids no bucket names share one gate per channel, so odd ids cannot grow the map.
     const idKnown = (c?.byId.has(eventId) ?? false) || this.wildcardIds.has(eventId);
