@@ -93,9 +93,7 @@ export class FieldAccess {
     if (this.spacedGen !== this.gen) {
       this.spacedGen = this.gen;
       this.spacedNames.clear();
-      for (const k of this.ev.fieldNames()) {
-        if (k.indexOf(' ') >= 0) this.spacedNames.set(k.replace(/ /g, ''), k);
-      }
+      for (const k of this.ev.spacedNames()) this.spacedNames.set(k.replace(/ /g, ''), k);
     }
     if (this.spacedNames.size === 0) return undefined;
     const k = this.spacedNames.get(name);

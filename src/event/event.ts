@@ -55,6 +55,9 @@ export class FlatEvent implements Event {
   fieldNames(): readonly string[] {
     return Object.keys(this.fields);
   }
+  spacedNames(): readonly string[] {
+    return Object.keys(this.fields).filter((k) => k.indexOf(' ') >= 0);
+  }
   allValues(): readonly string[] {
     const out: string[] = [];
     const f = this.fields;

@@ -119,6 +119,12 @@ function pushText(out: string[], s: string | undefined): void {
 
 const materialiser = new FieldBuilder();
 
+const NO_NAMES: readonly string[] = Object.freeze([]);
+
+// spacedNames relies on this: a plain record's System names are these, and none holds a space.
+for (const n of SYSTEM_FIELD_NAMES)
+  if (n.indexOf(' ') >= 0) throw new Error(`System name with a space: ${n}`);
+
 /**
  * The Event view of one evtx_dump JSON record, read from the parsed object on demand instead of
  * copied into a field dictionary up front. Its time, channel, event id and the other System names
@@ -333,6 +339,27 @@ export class EvtxJsonEvent implements Event {
    */
   fieldNames(): readonly string[] {
     return this.materialised().fieldNames();
+  }
+
+  /**
+   * A plain record's names are System names (none holds a space), its EventData keys, `Data`, and
+   * `EventData_<attribute>`: when no EventData key or attribute holds a space, neither does any name,
+   * and the dictionary is not built to find that out. Otherwise the built dictionary answers.
+   */
+  spacedNames(): readonly string[] {
+    if (this.full !== undefined || !this.plain) return this.materialised().spacedNames();
+    const ed = this.ed;
+    if (ed === undefined) return NO_NAMES;
+    for (const k of Object.keys(ed)) {
+      if (k.indexOf(' ') >= 0) return this.materialised().spacedNames();
+    }
+    const attrs = ed['#attributes'];
+    if (isObj(attrs)) {
+      for (const a of Object.keys(attrs)) {
+        if (a.indexOf(' ') >= 0) return this.materialised().spacedNames();
+      }
+    }
+    return NO_NAMES;
   }
 
   /**

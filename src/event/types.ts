@@ -26,6 +26,11 @@ export interface Event {
   readonly fields: Readonly<Dict<FieldValue>>;
   /** The names `fields` holds (cheaper than enumerating `fields`). */
   fieldNames(): readonly string[];
+  /**
+   * The names `fields` holds that contain a space (Sigma writes them without: see FieldAccess),
+   * which most records have none of; a view may tell that without building `fields`.
+   */
+  spacedNames(): readonly string[];
   /** Every value of every field, lists flattened, in no particular order (keyword searches, pre-filter). */
   allValues(): readonly string[];
   /** The value stored under exactly this flat name (no dotted-path resolution); undefined when absent. */

@@ -54,6 +54,9 @@ function same(lazy: Event, eager: Event, where: string): void {
   ]);
   for (const name of [...Object.keys(eager.fields), ...PROBES])
     expect(lazy.get(name), `${where} ${name}`).toEqual(eager.get(name));
+  const spaced = eager.fieldNames().filter((n) => n.indexOf(' ') >= 0);
+  expect(sorted(lazy.spacedNames()), `${where} spaced names`).toEqual(sorted(spaced));
+  expect(sorted(eager.spacedNames()), `${where} spaced names`).toEqual(sorted(spaced));
 }
 
 /** What reads the whole record (and builds its dictionary), compared after the lookups above. */
@@ -134,9 +137,46 @@ describe('lazy evtx_dump view', () => {
     expect(lazy.allValues()).toContain('2019-04-27T15:57:53.368863Z');
     expect(lazy.allValues()).not.toContain('');
     expect(lazy.materialisedYet).toBe(false);
+    expect(lazy.spacedNames()).toEqual([]);
+    expect(lazy.materialisedYet).toBe(false);
     expect(lazy.fieldNames()).toContain('LogonId');
     expect(lazy.materialisedYet).toBe(true);
     expect(lazy.fields.Image).toBe('C:\\Users\\IEUser\\Downloads\\Flash_update.exe');
+  });
+
+  it('finds names with a space (Defender\'s "Source Name") as the eager reader does', () => {
+    const record = (data: Record<string, unknown>) =>
+      JSON.stringify({
+        Event: {
+          System: {
+            EventID: 1116,
+            Channel: 'Microsoft-Windows-Windows Defender/Operational',
+            Computer: 'pc',
+          },
+          EventData: data,
+        },
+      });
+    const text = [
+      record({ 'Source Name': 'Real-Time Protection', 'Threat Name': 'HackTool:Win32/Mimikatz' }),
+      record({ '#attributes': { 'odd name': 'x' }, Plain: 'y' }),
+      record({ Plain: 'y', Other: 'z' }),
+    ]
+      .map((l) => `${l}\n`)
+      .join('');
+    const lazy = parseText(text, 'ndjson').events;
+    const eager = parseText(text, 'ndjson', { ndjsonView: 'eager' }).events;
+    const want = eager.map((e) =>
+      e
+        .fieldNames()
+        .filter((n) => n.indexOf(' ') >= 0)
+        .sort(),
+    );
+    expect(want[0]).toEqual(['Source Name', 'Threat Name']);
+    expect(want[2]).toEqual([]);
+    lazy.forEach((e, i) => {
+      expect([...e.spacedNames()].sort(), `record ${i}`).toEqual(want[i]);
+    });
+    expect((lazy[2] as EvtxJsonEvent).materialisedYet).toBe(false);
   });
 
   it('agrees with the eager reader on every awkward shape', () => {
