@@ -79,12 +79,22 @@ export async function peek(src: Bytes, n: number): Promise<{ head: Buffer; rest:
   }
   const head = parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts);
   const rest: Bytes = (async function* () {
-    if (head.length > 0) yield head;
-    if (done) return;
-    for (;;) {
-      const r = await it.next();
-      if (r.done) return;
-      yield r.value;
+    let finished = done;
+    try {
+      if (head.length > 0) yield head;
+      if (done) return;
+      for (;;) {
+        const r = await it.next();
+        if (r.done) {
+          finished = true;
+          return;
+        }
+        yield r.value;
+      }
+    } finally {
+      // A reader that stops early (a file found not to be an export) closes the file now, not
+      // whenever the collector reaches its handle.
+      if (!finished) await it.return?.(undefined);
     }
   })();
   return { head, rest };
@@ -95,7 +105,12 @@ export function isGzip(head: Uint8Array): boolean {
 }
 
 export function gunzip(src: Bytes): Bytes {
-  return Readable.from(src).pipe(createGunzip()) as unknown as Bytes;
+  const source = Readable.from(src);
+  const gz = createGunzip();
+  // Piping does not end the source when the output is closed early or fails (a corrupt stream, a
+  // reader that stops): it is destroyed then, which ends its iteration and closes the file.
+  gz.on('close', () => source.destroy());
+  return source.pipe(gz) as unknown as Bytes;
 }
 
 export type Encoding = 'utf-8' | 'utf-16le' | 'utf-16be';

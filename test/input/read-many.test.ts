@@ -1,6 +1,7 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type Chunk, readChunks } from '../../src/input/index.js';
 
@@ -8,7 +9,7 @@ import { type Chunk, readChunks } from '../../src/input/index.js';
 const tmp = mkdtempSync(path.join(tmpdir(), 'spoor-many-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-function put(name: string, data: string): string {
+function put(name: string, data: string | Uint8Array): string {
   const p = path.join(tmp, name);
   writeFileSync(p, data);
   return p;
@@ -47,5 +48,27 @@ describe('readChunks over many files', () => {
         expect(bytesOf(got)).toBe(texts[k]);
       }
     }
+  });
+
+  const fds = existsSync('/proc/self/fd');
+  if (!fds) console.warn('skipping the open-file count: /proc/self/fd not present');
+  it.skipIf(!fds)('closes every file it gives up on at once, not when the collector gets to it', async () => {
+    const open = (): number => readdirSync('/proc/self/fd').length;
+    const files = [
+      ...Array.from({ length: 12 }, (_, k) => put(`junk-${k}.xml`, `junk ${k} ${'x'.repeat(k * 100)}`)),
+      ...Array.from({ length: 6 }, (_, k) => put(`junk-${k}.ndjson.gz`, gzipSync(`junk ${k}`))),
+      ...Array.from({ length: 6 }, (_, k) =>
+        put(`cut-${k}.ndjson.gz`, gzipSync(lines('z', 50)).subarray(0, 30 + k)),
+      ),
+    ];
+    const before = open();
+    let warnings = 0;
+    for (const f of files) {
+      for await (const _ of readChunks({ path: f, display: f, size: 0 }, { onWarning: () => warnings++ })) {
+        // the chunks of a cut gzip stream, if any, are not the point here
+      }
+    }
+    expect(warnings).toBeGreaterThanOrEqual(files.length);
+    expect(open()).toBeLessThanOrEqual(before);
   });
 });
