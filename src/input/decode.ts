@@ -1,3 +1,4 @@
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
@@ -13,6 +14,57 @@ export type Bytes = AsyncIterable<Uint8Array>;
 
 /** Bytes asked of the file per read. */
 const PIECE = 1 << 20;
+
+/**
+ * A regular file of at most one piece, read whole from `startByte` on with synchronous calls, or
+ * undefined (larger, not a regular file, or not readable: the caller reads it the usual way, and
+ * reports what fails there). The promise API's open, stat, reads and close are each a round trip to
+ * the file-system threads, which a folder of small exports is mostly made of.
+ */
+function readSmall(
+  path: string,
+  startByte: number,
+  pieces: ChunkBuffers | undefined,
+): Uint8Array | undefined {
+  // Sized before it is opened: opening a FIFO waits for its writer, which must not hold up the
+  // thread that answers Ctrl-C.
+  let size: number;
+  try {
+    const st = statSync(path);
+    if (!st.isFile()) return undefined;
+    size = st.size;
+  } catch {
+    return undefined;
+  }
+  if (size - startByte > PIECE) return undefined;
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch {
+    return undefined;
+  }
+  let buf: Uint8Array | undefined;
+  try {
+    buf = pieces ? pieces.take(PIECE) : Buffer.allocUnsafeSlow(PIECE);
+    let n = 0;
+    for (;;) {
+      const r = readSync(fd, buf, n, PIECE - n, startByte + n);
+      if (r === 0) break;
+      n += r;
+      // Grown since it was sized: read the usual way.
+      if (n === PIECE) {
+        pieces?.give(buf);
+        return undefined;
+      }
+    }
+    return buf.subarray(0, n);
+  } catch {
+    if (buf !== undefined) pieces?.give(buf);
+    return undefined;
+  } finally {
+    closeSync(fd);
+  }
+}
 
 /**
  * The raw bytes of a file (or stdin for `-`), from `startByte` on, in pieces of at most 1 MiB. With
@@ -34,6 +86,16 @@ export function rawBytes(
     })();
   }
   return (async function* () {
+    const small = readSmall(path, startByte, pieces);
+    if (small !== undefined) {
+      if (small.length === 0) {
+        pieces?.give(small);
+        return;
+      }
+      onBytes?.(small.length);
+      yield small;
+      return;
+    }
     const fh = await open(path, 'r');
     try {
       // A pipe or a device (`<(zcat x.gz)`, a FIFO) cannot seek: it is read in order, and the bytes

@@ -71,4 +71,30 @@ describe('readChunks over many files', () => {
     expect(warnings).toBeGreaterThanOrEqual(files.length);
     expect(open()).toBeLessThanOrEqual(before);
   });
+
+  it('reads files either side of one read piece (1 MiB) whole, and small ones from a resume point', async () => {
+    const PIECE = 1 << 20;
+    for (const size of [PIECE - 1, PIECE, PIECE + 1, 3 * PIECE + 7]) {
+      let text = '';
+      for (let i = 0; text.length < size; i++) text += `{"n":${i},"pad":"${'y'.repeat(i % 113)}"}\n`;
+      text = `${text.slice(0, size - 1)}\n`;
+      const f = put(`size-${size}.ndjson`, text);
+      const got: Chunk[] = [];
+      let bytes = 0;
+      for await (const c of readChunks({ path: f, display: f, size }, { onBytes: (n) => (bytes += n) }))
+        got.push(c);
+      expect(bytesOf(got), `${size}`).toBe(text);
+      expect(bytes, `${size}`).toBe(size);
+    }
+    const small = lines('r', 30);
+    const f = put('resume.ndjson', small);
+    const cut = small.indexOf('\n', 200) + 1;
+    const line = small.slice(0, cut).split('\n').length;
+    const got: Chunk[] = [];
+    for await (const c of readChunks({ path: f, display: f, size: 0 }, { start: { offset: cut, line } }))
+      got.push(c);
+    expect(bytesOf(got)).toBe(small.slice(cut));
+    expect(got[0]!.offset).toBe(cut);
+    expect(got[0]!.line).toBe(line);
+  });
 });
