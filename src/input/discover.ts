@@ -1,5 +1,4 @@
-import { constants } from 'node:fs';
-import { access, readdir, stat } from 'node:fs/promises';
+import { accessSync, constants, type Dirent, readdirSync, type Stats, statSync } from 'node:fs';
 import path from 'node:path';
 import type { InputFile, InputProblem } from './types.js';
 
@@ -31,10 +30,13 @@ function byName(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-async function walk(dir: string, display: string, out: InputFile[], problems: InputProblem[]): Promise<void> {
-  let entries: import('node:fs').Dirent[];
+// The walk uses synchronous calls: through the promise API every stat and access is a round trip to
+// the file-system threads, two per file (0.1-0.2 s over a folder of 582 exports), for nothing that
+// could run meanwhile.
+function walk(dir: string, display: string, out: InputFile[], problems: InputProblem[]): void {
+  let entries: Dirent[];
   try {
-    entries = await readdir(dir, { withFileTypes: true });
+    entries = readdirSync(dir, { withFileTypes: true });
   } catch (e) {
     problems.push({ path: display, message: reason(e) });
     return;
@@ -48,7 +50,7 @@ async function walk(dir: string, display: string, out: InputFile[], problems: In
     if (e.isSymbolicLink()) {
       // Linked files are read; linked directories are not followed (no cycles, no escapes).
       try {
-        const s = await stat(full);
+        const s = statSync(full);
         isFile = s.isFile();
         isDir = false;
       } catch (err) {
@@ -56,20 +58,15 @@ async function walk(dir: string, display: string, out: InputFile[], problems: In
         continue;
       }
     }
-    if (isDir) await walk(full, shown, out, problems);
-    else if (isFile && isInputName(e.name)) await addFile(full, shown, out, problems);
+    if (isDir) walk(full, shown, out, problems);
+    else if (isFile && isInputName(e.name)) addFile(full, shown, out, problems);
   }
 }
 
-async function addFile(
-  p: string,
-  display: string,
-  out: InputFile[],
-  problems: InputProblem[],
-): Promise<void> {
+function addFile(p: string, display: string, out: InputFile[], problems: InputProblem[]): void {
   try {
-    const s = await stat(p);
-    await access(p, constants.R_OK);
+    const s = statSync(p);
+    accessSync(p, constants.R_OK);
     out.push(s.isFile() ? { path: p, display, size: s.size } : { path: p, display, size: 0, stream: true });
   } catch (e) {
     problems.push({ path: display, message: reason(e) });
@@ -91,9 +88,9 @@ export async function discoverInputs(
       files.push({ path: '-', display: '-', size: 0, stream: true });
       continue;
     }
-    let s: import('node:fs').Stats;
+    let s: Stats;
     try {
-      s = await stat(p);
+      s = statSync(p);
     } catch (e) {
       problems.push({ path: p, message: reason(e) });
       continue;
@@ -101,10 +98,10 @@ export async function discoverInputs(
     if (s.isDirectory()) {
       const before = files.length;
       const problemsBefore = problems.length;
-      await walk(p, p, files, problems);
+      walk(p, p, files, problems);
       if (files.length === before && problems.length === problemsBefore)
         problems.push({ path: p, message: 'no .xml, .json, .jsonl or .ndjson files (or .gz of them) found' });
-    } else await addFile(p, p, files, problems);
+    } else addFile(p, p, files, problems);
   }
   const seen = new Set<string>();
   const unique = files.filter((f) => {
