@@ -1,5 +1,5 @@
 import type { EventSnapshot, HitRenderer, RendererFactory } from '../engine/index.js';
-import { type HitRecord, terminalSafeJson } from '../output/index.js';
+import { type HitRecord, jsonForTerminal } from '../output/index.js';
 import { buildHit, eventFields, eventHitId, type HitRule, isoTime, ruleFields } from './hits.js';
 
 /**
@@ -17,7 +17,7 @@ function isRenderInit(x: unknown): x is RenderInit {
 
 /** A hit JSON object's members as text, terminal-safe, without the braces (for joining). */
 function members(value: object): string {
-  return terminalSafeJson(JSON.stringify(value)).slice(1, -1);
+  return jsonForTerminal(value).slice(1, -1);
 }
 
 /**
@@ -41,7 +41,7 @@ export const jsonRenderer: RendererFactory = (init: unknown): HitRenderer | unde
     if (ev !== last) {
       last = ev;
       iso = isoTime(ev.timestamp);
-      head = `{"schema":1,"timestamp":${JSON.stringify(iso)},`;
+      head = members({ schema: 1, timestamp: iso });
       eventPart = members(eventFields(ev));
     }
     let rulePart = ruleParts[rule];
@@ -50,7 +50,7 @@ export const jsonRenderer: RendererFactory = (init: unknown): HitRenderer | unde
       ruleParts[rule] = rulePart;
     }
     const hitId = eventHitId(meta.id, ev, iso);
-    return { text: `${head}${rulePart},${eventPart},"hit_id":${JSON.stringify(hitId)}}`, hitId };
+    return { text: `{${head},${rulePart},${eventPart},"hit_id":${JSON.stringify(hitId)}}`, hitId };
   };
 };
 

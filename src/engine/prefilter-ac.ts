@@ -213,10 +213,9 @@ export class AhoCorasick {
     // comparison with the first of them instead of a load from \`accept\`. The root stays 0 (where
     // a scan starts); when it accepts (an empty literal), every state is checked.
     const order = new Int32Array(states);
-    let n = 0;
-    const rootAccepts = count[0]! > 0;
-    for (let st = 0; st < states; st++) if (count[st] === 0 || (rootAccepts && st === 0)) order[n++] = st;
-    this.acceptFrom = rootAccepts ? 0 : n;
+    let n = 1;
+    for (let st = 1; st < states; st++) if (count[st] === 0) order[n++] = st;
+    this.acceptFrom = count[0]! > 0 ? 0 : n;
     for (let st = 1; st < states; st++) if (count[st]! > 0) order[n++] = st;
     const perm = new Int32Array(states);
     for (let i = 0; i < states; i++) perm[order[i]!] = i;

@@ -1,7 +1,7 @@
 export { abbreviateChannel } from './channels.js';
 export { CSV_COLUMNS, csvCell } from './csv-sink.js';
 export { detailsFor } from './details.js';
-export { escapeForTerminal, terminalSafeJson } from './escape.js';
+export { escapeForTerminal, jsonForTerminal } from './escape.js';
 export { hitJson } from './json-sinks.js';
 export { type OutputFile, openOutputFile } from './output-file.js';
 export { createProgress, type Progress, type ProgressOptions, type ProgressStream } from './progress.js';
