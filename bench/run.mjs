@@ -5,9 +5,6 @@
 //   SPOOR_BENCH_SKIP_READ=1 skip the read+parse part (bench/read.mjs)
 //   SPOOR_BENCH_REPEAT=3    run each measurement 3 times and report the fastest (peak RSS: the
 //                           highest of the runs); on a shared machine single runs move by ±15 %
-//   SPOOR_BENCH_LOWMEM=0    skip the extra SigmaHQ runs at the most threads with
-//                           NODE_OPTIONS=--max-semi-space-size=1 (the main thread's young generation
-//                           capped, a setting only a Node flag can make; see docs/performance.md)
 //
 // Builds deterministic XML (wevtutil style) and NDJSON (evtx_dump) inputs under bench/data/ from
 // fixtures/ and ../shared/corpus/logs (when present), runs bench/read.mjs, times rule loading and
@@ -28,8 +25,6 @@ const targetMb = Number(process.env.SPOOR_BENCH_MB ?? 500);
 const threadCounts = (process.env.SPOOR_BENCH_THREADS ?? '1,2').split(',').map(Number);
 const repeat = Math.max(1, Number(process.env.SPOOR_BENCH_REPEAT ?? 1));
 const timeBin = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
-/** The Node option that caps the main thread's young generation (measured as an extra line). */
-const LOW_MEM = '--max-semi-space-size=1';
 
 /** Runs a command with stdout to /dev/null; returns wall seconds, peak RSS (MiB) and stderr. */
 async function measure(cmd, args, env = {}) {
@@ -159,32 +154,23 @@ async function main() {
       const { file, events, bytes } = inputs[kind];
       const mb = bytes / 1e6;
       const byThreads = {};
-      const lowMem = rs.name === 'SigmaHQ windows' && process.env.SPOOR_BENCH_LOWMEM !== '0';
-      const most = Math.max(...threadCounts);
-      const variants = threadCounts.map((n) => ({ n, nodeOptions: undefined }));
-      if (lowMem) variants.push({ n: most, nodeOptions: LOW_MEM });
-      for (const { n, nodeOptions } of variants) {
+      for (const n of threadCounts) {
         const args = [spoor, 'hunt', file, '--jsonl', '--sort', 'none', '-q', '--threads', String(n)];
         for (const p of rs.paths) args.push('--rules', p);
-        const runEnv =
-          nodeOptions === undefined
-            ? env
-            : { ...env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} ${nodeOptions}`.trim() };
         let run;
         for (let i = 0; i < repeat; i++) {
-          const r = await measure(process.execPath, args, runEnv);
+          const r = await measure(process.execPath, args, env);
           if (run === undefined) run = r;
           else run = { ...(r.seconds < run.seconds ? r : run), rssMiB: Math.max(r.rssMiB, run.rssMiB) };
         }
         const g = grepFloor(file);
         const eps = events / run.seconds;
-        if (nodeOptions === undefined) byThreads[n] = eps;
+        byThreads[n] = eps;
         const steady = events / Math.max(run.seconds - startup, 1e-3);
         results.hunts.push({
           input: kind,
           rules: rs.name,
           threads: n,
-          nodeOptions,
           events,
           mb,
           seconds: run.seconds,
@@ -200,8 +186,6 @@ async function main() {
             `${pad(`${fmt(run.rssMiB)} MiB`, 11)}${pad(`${fmt(run.seconds, 2)} s`, 8)}${pad(fmt(steady), 20)}` +
             `${pad(fmt(mb / g.seconds), 15)}${pad(`${fmt(run.seconds / g.seconds, 1)}×`, 13)}`,
         );
-        if (nodeOptions !== undefined)
-          console.log(`${''.padEnd(30)}(the line above: NODE_OPTIONS=${nodeOptions})`);
         if (run.stderr.trim() !== '') console.log(`  stderr: ${run.stderr.trim().split('\n')[0]}`);
       }
       const ns = Object.keys(byThreads).map(Number);
@@ -217,11 +201,8 @@ async function main() {
 
   const sig = results.hunts.filter((h) => h.rules === 'SigmaHQ windows');
   if (sig.length > 0) {
-    const best = (k) =>
-      Math.max(...sig.filter((h) => h.input === k && h.nodeOptions === undefined).map((h) => h.eventsPerSec));
-    const rss = Math.max(...sig.filter((h) => h.nodeOptions === undefined).map((h) => h.peakRssMiB));
-    const capped = sig.filter((h) => h.nodeOptions !== undefined);
-    const rssCapped = capped.length > 0 ? Math.max(...capped.map((h) => h.peakRssMiB)) : undefined;
+    const best = (k) => Math.max(...sig.filter((h) => h.input === k).map((h) => h.eventsPerSec));
+    const rss = Math.max(...sig.map((h) => h.peakRssMiB));
     const load = results.rules.find((r) => r.name === 'SigmaHQ windows');
     const lc = load.warm.loadMs + load.warm.compileMs;
     const mark = (ok) => (ok ? 'met' : 'NOT met');
@@ -229,11 +210,6 @@ async function main() {
     console.log(`  NDJSON ≥ 100,000 events/s: ${fmt(best('ndjson'))} — ${mark(best('ndjson') >= 100_000)}`);
     console.log(`  XML ≥ 60,000 events/s:     ${fmt(best('xml'))} — ${mark(best('xml') >= 60_000)}`);
     console.log(`  peak RSS ≤ 256 MiB:         ${fmt(rss)} MiB — ${mark(rss <= 256)}`);
-    if (rssCapped !== undefined) {
-      console.log(
-        `    with NODE_OPTIONS=${LOW_MEM}: ${fmt(rssCapped)} MiB — ${mark(rssCapped <= 256)} (not the default)`,
-      );
-    }
     console.log(`  load+compile ≤ 1 s:         ${fmt(lc)} ms (warm cache) — ${mark(lc <= 1000)}`);
   }
 }

@@ -1,13 +1,8 @@
 #!/usr/bin/env node
-// Thin launcher: the compiled program lives in dist/ (built by `npm install` via `prepare`).
-import { main } from '../dist/cli/index.js';
+// Thin launcher: the compiled program lives in dist/ (built by `npm install` via `prepare`). It
+// runs in a worker thread of its own (dist/cli/launch.js says why).
+import { launch } from '../dist/cli/launch.js';
 
-main(process.argv).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (err) => {
-    process.stderr.write(`spoor: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exitCode = 2;
-  },
-);
+launch(process.argv).then((code) => {
+  process.exitCode = code;
+});

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { hostStdin, onInterrupt } from '../common/index.js';
 import {
   type ChunkResult,
   moveDetections,
@@ -131,9 +132,9 @@ export async function scanFiles(ctx: ScanContext): Promise<ScanStats> {
   const onSigint = (): void => {
     stats.interrupted = true;
     // A read from a pipe that has no data yet would hold the interruption up: end it now.
-    if (readsStdin) process.stdin.destroy();
+    if (readsStdin) hostStdin().destroy();
   };
-  process.on('SIGINT', onSigint);
+  const stopListening = onInterrupt(onSigint);
 
   const pending: InFlight[] = [];
   const buffers = new ChunkBuffers(chunkCapacity(opts.chunkBytes));
@@ -179,7 +180,7 @@ export async function scanFiles(ctx: ScanContext): Promise<ScanStats> {
     }
     await settle(true);
   } finally {
-    process.removeListener('SIGINT', onSigint);
+    stopListening();
     // Results nobody will wait for now (a worker failed) must not surface as unhandled rejections.
     for (const p of pending) p.result.catch(() => undefined);
     await scanner.close();

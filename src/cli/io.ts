@@ -18,30 +18,43 @@ function columnsFromEnv(env: NodeJS.ProcessEnv): number {
 
 /**
  * A reader that went away (`spoor --help | head -1`) is not an error: whatever was being written
- * stops, as with grep. Other stream errors still surface. Installed once per process.
+ * stops, as with grep. Other stream errors still surface. Installed once per stream.
  */
-let pipeGuard = false;
-function ignoreClosedPipes(): void {
-  if (pipeGuard) return;
-  pipeGuard = true;
-  for (const s of [process.stdout, process.stderr]) {
+const guarded = new WeakSet<NodeJS.WritableStream>();
+function ignoreClosedPipes(streams: NodeJS.WritableStream[]): void {
+  for (const s of streams) {
+    if (guarded.has(s)) continue;
+    guarded.add(s);
     s.on('error', (err: NodeJS.ErrnoException) => {
       if (err.code !== 'EPIPE') throw err;
     });
   }
 }
 
-export function processIo(env: NodeJS.ProcessEnv = process.env): Io {
-  ignoreClosedPipes();
-  const stderrTty = process.stderr.isTTY ? process.stderr : undefined;
-  const tty = Boolean(process.stdout.isTTY);
+/** The two output streams as an Io: a terminal is told by the stream's own `isTTY`. */
+export function streamIo(
+  stdout: NodeJS.WritableStream,
+  stderr: NodeJS.WritableStream,
+  env: NodeJS.ProcessEnv = process.env,
+): Io {
+  ignoreClosedPipes([stdout, stderr]);
+  const stderrTty = (stderr as Partial<NodeJS.WriteStream>).isTTY
+    ? (stderr as NodeJS.WriteStream)
+    : undefined;
+  const out = stdout as Partial<NodeJS.WriteStream>;
+  const tty = Boolean(out.isTTY);
   return {
-    stdout: process.stdout,
-    stderr: process.stderr,
+    stdout,
+    stderr,
     stderrTty,
-    columns: tty ? process.stdout.columns || columnsFromEnv(env) || 120 : columnsFromEnv(env),
+    columns: tty ? out.columns || columnsFromEnv(env) || 120 : columnsFromEnv(env),
     stdoutIsTty: tty,
   };
+}
+
+/** The process's own stdout and stderr. */
+export function processIo(env: NodeJS.ProcessEnv = process.env): Io {
+  return streamIo(process.stdout, process.stderr, env);
 }
 
 /** NO_COLOR turns colours off when it is set to anything but the empty string (no-color.org). */

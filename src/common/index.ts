@@ -1,4 +1,5 @@
 export { hashFiles, hex64, openEntry, pruneEntries, writeEntry } from './cache-files.js';
+export { type Host, hostStdin, onInterrupt, setHost } from './host.js';
 export { internStrings } from './intern.js';
 export { LEVELS, type Level, levelRank, parseLevel } from './levels.js';
 export type { RuleMeta } from './rule-meta.js';

@@ -2,6 +2,7 @@ import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
+import { hostStdin } from '../common/index.js';
 import type { ChunkBuffers } from './chunk-buffers.js';
 
 /**
@@ -79,7 +80,7 @@ export function rawBytes(
 ): Bytes {
   if (path === '-') {
     return (async function* () {
-      for await (const b of process.stdin as AsyncIterable<Buffer>) {
+      for await (const b of hostStdin() as AsyncIterable<Buffer>) {
         onBytes?.(b.length);
         yield b;
       }

@@ -1,0 +1,22 @@
+// V8 flags the whole process runs with, set once at start-up by whichever thread starts first
+// (the launcher's main thread, or the program itself when imported directly). Every flag here is
+// process-wide: it holds for the worker threads too.
+import { setFlagsFromString } from 'node:v8';
+
+// Rules may be hostile too: a regular expression that backtracks catastrophically ("(a+)+$" on a
+// long run of a's) is moved by V8 to its linear-time engine instead of hanging the hunt. The flag is
+// process-wide, so it covers the worker threads, and it must be set before any pattern is compiled.
+setFlagsFromString('--enable-experimental-regexp-engine-on-excessive-backtracks');
+// V8 lets the old generation grow to up to 4x what survived the last full collection before it
+// collects again (its factor follows the collector's speed); a hunt's old generation is mostly
+// its rules and the chunks in flight, and what grows beyond that is garbage. A fixed 1.3x keeps
+// peak memory ~30 MiB lower at two threads for a few percent more collection (docs/performance.md).
+// Read at every collection, so it holds for the main thread and the worker threads alike.
+setFlagsFromString('--heap-growing-percent=30');
+// TurboFan inlines callees into a hot function up to 920 bytes of bytecode in all by default. The
+// hunt's hot functions are large (the raw walk, the parsers, the rule closures' callers), and each
+// thread compiles them again after every deoptimisation of its warm-up: over 150 MB with SigmaHQ's
+// rules, 327 optimised compilations took 2.1 s of background CPU per thread. A 300-byte budget
+// compiles less and runs no slower: 11-14 % less CPU at one thread and at two (docs/performance.md).
+// Read at each compilation, process-wide.
+setFlagsFromString('--max-inlined-bytecode-size-cumulative=300');
