@@ -35,13 +35,15 @@ export const jsonRenderer: RendererFactory = (init: unknown): HitRenderer | unde
   let iso: string | null = null;
   let head = '';
   let eventPart = '';
+  // The line's pieces, filled again for each hit (RenderedHit.parts is read at once).
+  const parts = ['', '', ',', '', ''];
   return (rule, ev) => {
     const meta = rules[rule];
     if (!meta) return undefined;
     if (ev !== last) {
       last = ev;
       iso = isoTime(ev.timestamp);
-      head = members({ schema: 1, timestamp: iso });
+      head = `{${members({ schema: 1, timestamp: iso })},`;
       eventPart = members(eventFields(ev));
     }
     let rulePart = ruleParts[rule];
@@ -50,7 +52,11 @@ export const jsonRenderer: RendererFactory = (init: unknown): HitRenderer | unde
       ruleParts[rule] = rulePart;
     }
     const hitId = eventHitId(meta.id, ev, iso);
-    return { text: `{${head},${rulePart},${eventPart},"hit_id":${JSON.stringify(hitId)}}`, hitId };
+    parts[0] = head;
+    parts[1] = rulePart;
+    parts[3] = eventPart;
+    parts[4] = `,"hit_id":${JSON.stringify(hitId)}}`;
+    return { parts, hitId };
   };
 };
 

@@ -97,7 +97,7 @@ export class ChunkMatcher {
         return;
       }
       lean ??= withoutFields(snapshotNow());
-      const [textAt, textEnd] = texts.add(out.text);
+      const [textAt, textEnd] = texts.add(out.parts);
       hits.push({ kind: 'sigma', rule, event: lean, textAt, textEnd, hitId: out.hitId });
     };
     const onEql = (rule: number): void => {

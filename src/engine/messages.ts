@@ -86,7 +86,12 @@ export interface RawHit {
 
 /** A hit written out where it was found (see HitRenderer). */
 export interface RenderedHit {
-  text: string;
+  /**
+   * The hit's line in pieces, written one after the other (joined, the line's kilobytes would be
+   * copied once more into a flat string before being encoded). Read at once: a renderer may fill
+   * the same array for its next hit.
+   */
+  parts: readonly string[];
   hitId: string;
 }
 

@@ -7,6 +7,9 @@ import { type RawForm, rawLiteral } from './raw-literal.js';
 import type { RawRecord } from './raw-record.js';
 import { compileVariant, type Pred } from './sigma-compile.js';
 
+/** Candidate lists up to this long are sorted in place by insertion (see finish). */
+const INSERTION_SORT_MAX = 64;
+
 /**
  * A rule compiled for one event source. Nothing is compiled until it is needed: the predicate on
  * its first evaluation, the literal requirement when the first event of its bucket is seen, so a
@@ -262,8 +265,23 @@ export class Gate {
   }
 
   private finish(): number[] {
-    if (this.cand.length > 1) this.cand.sort((a, b) => a - b);
-    return this.cand;
+    const c = this.cand;
+    const n = c.length;
+    if (n > INSERTION_SORT_MAX) c.sort((a, b) => a - b);
+    else {
+      // Array.prototype.sort copies into a work array of its own on every call; a record has 16
+      // candidates on average, and sorting them in place allocates nothing.
+      for (let i = 1; i < n; i++) {
+        const v = c[i]!;
+        let j = i - 1;
+        while (j >= 0 && c[j]! > v) {
+          c[j + 1] = c[j]!;
+          j--;
+        }
+        c[j + 1] = v;
+      }
+    }
+    return c;
   }
 
   /**

@@ -16,9 +16,10 @@ export class TextBytes {
     this.buf = Buffer.from(spare.buffer, 0, spare.buffer.byteLength);
   }
 
-  /** Appends `text`; returns its [start, end) in the bytes `take` gives. */
-  add(text: string): [number, number] {
-    const need = text.length * 3;
+  /** Appends `parts` one after the other; returns their [start, end) in the bytes `take` gives. */
+  add(parts: readonly string[]): [number, number] {
+    let need = 0;
+    for (let i = 0; i < parts.length; i++) need += parts[i]!.length * 3;
     let buf = this.buf;
     if (buf === undefined || this.size + need > buf.length) {
       const bigger = Buffer.allocUnsafeSlow(Math.max(64 * 1024, (buf?.length ?? 0) * 2, this.size + need));
@@ -27,8 +28,10 @@ export class TextBytes {
       buf = bigger;
     }
     const start = this.size;
-    this.size += buf.write(text, start, 'utf8');
-    return [start, this.size];
+    let at = start;
+    for (let i = 0; i < parts.length; i++) at += buf.write(parts[i]!, at, 'utf8');
+    this.size = at;
+    return [start, at];
   }
 
   /**

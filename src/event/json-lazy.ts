@@ -169,16 +169,20 @@ export class EvtxJsonEvent implements Event {
     return this.systemChecked;
   }
 
+  // for…in over the record's own keys (Object.hasOwn), not Object.keys: the parsed objects of one
+  // shape share V8's key cache, and a for…in over it allocates no array per object.
   private checkPlain(): boolean {
     const ev = this.root.Event as JObj;
-    for (const k of Object.keys(ev)) {
+    for (const k in ev) {
+      if (!Object.hasOwn(ev, k)) continue;
       if (!PLAIN_EVENT_KEYS.has(k)) return false;
       const v = ev[k];
       if (k !== '#attributes' && v !== null && !isObj(v)) return false;
     }
     const sys = this.sys;
     if (sys !== undefined) {
-      for (const k of Object.keys(sys)) {
+      for (const k in sys) {
+        if (!Object.hasOwn(sys, k)) continue;
         const v = sys[k];
         if (v === null || v === undefined) continue;
         if (typeof v !== 'object') {
@@ -187,7 +191,8 @@ export class EvtxJsonEvent implements Event {
         }
         if (Array.isArray(v)) return false;
         const o = v as JObj;
-        for (const c of Object.keys(o)) {
+        for (const c in o) {
+          if (!Object.hasOwn(o, c)) continue;
           const cv = o[c];
           if (c === '#text') {
             if (!TEXT_KEYS.has(k) || (cv !== null && typeof cv === 'object')) return false;
@@ -195,7 +200,8 @@ export class EvtxJsonEvent implements Event {
             if (cv === null || cv === undefined) continue;
             if (!isObj(cv)) return false;
             const allowed = ATTRS_OF.get(k);
-            for (const a of Object.keys(cv)) {
+            for (const a in cv) {
+              if (!Object.hasOwn(cv, a)) continue;
               const av = cv[a];
               if (av !== null && typeof av === 'object') return false;
               if ((allowed === undefined || !allowed.has(a)) && !isXmlns(a)) return false;
@@ -206,12 +212,14 @@ export class EvtxJsonEvent implements Event {
     }
     const ed = this.ed;
     if (ed !== undefined) {
-      for (const k of Object.keys(ed)) {
+      for (const k in ed) {
+        if (!Object.hasOwn(ed, k)) continue;
         const v = ed[k];
         if (k === '#attributes') {
           if (v === null || v === undefined) continue;
           if (!isObj(v)) return false;
-          for (const a of Object.keys(v)) {
+          for (const a in v) {
+            if (!Object.hasOwn(v, a)) continue;
             const av = v[a];
             if (av !== null && typeof av === 'object') return false;
             // `EventData_<a>` must not also be a leaf's name (the eager reader would make a list).

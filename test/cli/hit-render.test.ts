@@ -114,7 +114,7 @@ describe('hits rendered in the matching thread', () => {
       for (const r of [0, 1, 0]) {
         const out = render(r, ev)!;
         const expected = hitJson(buildHit(rules[r]!, ev, 'sigma', isoTime(ev.timestamp)));
-        expect(out.text).toBe(expected);
+        expect(out.parts.join('')).toBe(expected);
         expect(out.hitId).toBe(JSON.parse(expected).hit_id);
       }
     }

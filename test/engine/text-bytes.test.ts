@@ -9,8 +9,8 @@ describe('rendered hit texts', () => {
     const t = new TextBytes();
     const spare = new Uint8Array(1 << 16);
     t.lend(spare);
-    const a = t.add('{"a":1}');
-    const b = t.add('{"é":"ü"}');
+    const a = t.add(['{"a":1}']);
+    const b = t.add(['{"é":"ü"}']);
     const out = t.take()!;
     expect(out.buffer).toBe(spare.buffer);
     expect(out.byteOffset).toBe(0);
@@ -23,17 +23,26 @@ describe('rendered hit texts', () => {
     const t = new TextBytes();
     const spare = new Uint8Array(16);
     t.lend(spare);
-    const a = t.add('x'.repeat(10));
-    const b = t.add('y'.repeat(100));
+    const a = t.add(['x'.repeat(10)]);
+    const b = t.add(['y'.repeat(100)]);
     const out = t.take()!;
     expect(out.buffer).not.toBe(spare.buffer);
     expect(text(out, a)).toBe('x'.repeat(10));
     expect(text(out, b)).toBe('y'.repeat(100));
   });
 
+  it('write a text given in pieces as one, the pieces one after the other', () => {
+    const t = new TextBytes();
+    const a = t.add(['{"a":', '', '"é"', '}']);
+    const b = t.add(['x']);
+    const out = t.take()!;
+    expect(text(out, a)).toBe('{"a":"é"}');
+    expect(text(out, b)).toBe('x');
+  });
+
   it('ignore a loan while texts are pending, and a detached buffer', () => {
     const t = new TextBytes();
-    const at = t.add('first');
+    const at = t.add(['first']);
     const spare = new Uint8Array(1 << 16);
     t.lend(spare);
     const out = t.take()!;
@@ -42,7 +51,7 @@ describe('rendered hit texts', () => {
     const moved = new Uint8Array(64);
     structuredClone(moved.buffer, { transfer: [moved.buffer] });
     t.lend(moved);
-    t.add('second');
+    t.add(['second']);
     expect(t.take()!.buffer.byteLength).toBeGreaterThan(0);
   });
 });
