@@ -154,7 +154,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
   hunt.optionsGroup('Input:');
   hunt.option(
     '--threads <n>',
-    'matching threads: this one and N-1 workers (default: one per core, fewer when the input is small)',
+    'matching threads: the reading thread and N-1 workers (default: one per core, fewer when the input is small)',
     positiveInt,
   );
   hunt.option('--strict', 'exit 2 when any record or file had to be skipped');
