@@ -1,5 +1,6 @@
 // The command line's own thread (started by launch.ts): the program with the standard
 // descriptors opened here, and Ctrl-C as forwarded by the main thread.
+import './v8-flags.js';
 import { parentPort, workerData } from 'node:worker_threads';
 import { setHost } from '../common/index.js';
 import { fdReadable, fdWritable } from './fd-streams.js';

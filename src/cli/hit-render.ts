@@ -36,7 +36,7 @@ export const jsonRenderer: RendererFactory = (init: unknown): HitRenderer | unde
   let head = '';
   let eventPart = '';
   // The line's pieces, filled again for each hit (RenderedHit.parts is read at once).
-  const parts = ['', '', ',', '', ''];
+  const parts = ['', '', '', ''];
   return (rule, ev) => {
     const meta = rules[rule];
     if (!meta) return undefined;
@@ -48,14 +48,14 @@ export const jsonRenderer: RendererFactory = (init: unknown): HitRenderer | unde
     }
     let rulePart = ruleParts[rule];
     if (rulePart === undefined) {
-      rulePart = members(ruleFields(meta, 'sigma'));
+      rulePart = `${members(ruleFields(meta, 'sigma'))},`;
       ruleParts[rule] = rulePart;
     }
     const hitId = eventHitId(meta.id, ev, iso);
     parts[0] = head;
     parts[1] = rulePart;
-    parts[3] = eventPart;
-    parts[4] = `,"hit_id":${JSON.stringify(hitId)}}`;
+    parts[2] = eventPart;
+    parts[3] = `,"hit_id":${JSON.stringify(hitId)}}`;
     return { parts, hitId };
   };
 };

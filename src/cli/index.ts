@@ -1,10 +1,10 @@
 import './v8-flags.js';
 import { CommanderError } from 'commander';
-import { type Io, processIo } from './io.js';
+import type { Io } from './io.js';
 import { buildProgram } from './program.js';
 
 /** Runs the command line; resolves with the process exit code. */
-export async function main(argv: string[], io: Io = processIo()): Promise<number> {
+export async function main(argv: string[], io: Io): Promise<number> {
   let code = 0;
   const program = buildProgram(io, (c) => {
     code = c;

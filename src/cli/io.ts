@@ -52,11 +52,6 @@ export function streamIo(
   };
 }
 
-/** The process's own stdout and stderr. */
-export function processIo(env: NodeJS.ProcessEnv = process.env): Io {
-  return streamIo(process.stdout, process.stderr, env);
-}
-
 /** NO_COLOR turns colours off when it is set to anything but the empty string (no-color.org). */
 export function noColorRequested(env: NodeJS.ProcessEnv = process.env): boolean {
   const v = env.NO_COLOR;

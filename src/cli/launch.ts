@@ -1,4 +1,3 @@
-import './v8-flags.js';
 import { writeSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import type { ThreadMessage, ThreadStart } from './cli-thread.js';

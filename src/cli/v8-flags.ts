@@ -1,6 +1,6 @@
-// V8 flags the whole process runs with, set once at start-up by whichever thread starts first
-// (the launcher's main thread, or the program itself when imported directly). Every flag here is
-// process-wide: it holds for the worker threads too.
+// V8 flags the whole process runs with, set at start-up by the thread that runs the program (a
+// module is evaluated once per thread; the launcher's main thread compiles nothing of the hunt).
+// Every flag here is process-wide: it holds for the matching threads started later too.
 import { setFlagsFromString } from 'node:v8';
 
 // Rules may be hostile too: a regular expression that backtracks catastrophically ("(a+)+$" on a

@@ -16,6 +16,11 @@ export type Bytes = AsyncIterable<Uint8Array>;
 /** Bytes asked of the file per read. */
 const PIECE = 1 << 20;
 
+/** A buffer for one read piece: from `pieces` when given (to be given back), else a fresh one. */
+function pieceBuffer(pieces: ChunkBuffers | undefined): Uint8Array {
+  return pieces ? pieces.take(PIECE) : Buffer.allocUnsafeSlow(PIECE);
+}
+
 /**
  * A regular file of at most one piece, read whole from `startByte` on with synchronous calls, or
  * undefined (larger, not a regular file, or not readable: the caller reads it the usual way, and
@@ -46,7 +51,7 @@ function readSmall(
   }
   let buf: Uint8Array | undefined;
   try {
-    buf = pieces ? pieces.take(PIECE) : Buffer.allocUnsafeSlow(PIECE);
+    buf = pieceBuffer(pieces);
     let n = 0;
     for (;;) {
       const r = readSync(fd, buf, n, PIECE - n, startByte + n);
@@ -105,7 +110,7 @@ export function rawBytes(
       let pos = startByte;
       let drop = seekable ? 0 : startByte;
       for (;;) {
-        const buf = pieces ? pieces.take(PIECE) : Buffer.allocUnsafeSlow(PIECE);
+        const buf = pieceBuffer(pieces);
         const { bytesRead } = await fh.read(buf, 0, PIECE, seekable ? pos : null);
         if (bytesRead === 0) {
           pieces?.give(buf);
