@@ -1,6 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { serveChunks, type WorkerInit } from '../engine/index.js';
+import { type PostedInit, serveChunks } from '../engine/index.js';
 import { jsonRenderer } from './hit-render.js';
 
 // A hunt's worker thread when hits are written as JSON: they are rendered where they are found.
-if (parentPort) serveChunks(parentPort, workerData as WorkerInit, jsonRenderer);
+if (parentPort) serveChunks(parentPort, workerData as PostedInit, jsonRenderer);

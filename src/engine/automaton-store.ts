@@ -1,8 +1,7 @@
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Xxh64 } from '@node-rs/xxhash';
-import { hashFiles, hex64, openEntry, pruneEntries, writeEntry } from '../common/index.js';
+import { hashFiles, hex64, openEntry, pruneEntries, readScratch, writeEntry } from '../common/index.js';
 import type { SharedAutomaton, Table } from './prefilter-ac.js';
 
 const MAGIC = 'spoor-ac-1\n';
@@ -68,7 +67,7 @@ export class AutomatonStore {
   load(key: string): SharedAutomaton | undefined {
     let buf: Buffer;
     try {
-      buf = readFileSync(path.join(this.dir, this.name(key)));
+      buf = readScratch(path.join(this.dir, this.name(key)));
     } catch {
       return undefined;
     }

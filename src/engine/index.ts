@@ -6,6 +6,7 @@ export type {
   EventFilter,
   EventSnapshot,
   HitRenderer,
+  PostedInit,
   RawHit,
   RenderedHit,
   RendererFactory,

@@ -41,6 +41,12 @@ export interface WorkerInit {
   render?: unknown;
 }
 
+/**
+ * A WorkerInit as it travels to a worker: the rules' metadata and the renderer's part packed as
+ * JSON in shared memory (see packJson), the rest as it is.
+ */
+export type PostedInit = Omit<WorkerInit, 'sigma' | 'render'> & { packed: Uint8Array };
+
 /** An automaton one matching thread built, for the others (its tables are on shared memory). */
 export interface AutomatonMessage {
   automaton: AutomatonOffer;

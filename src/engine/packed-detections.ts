@@ -37,6 +37,24 @@ function packTexts(texts: readonly string[]): PackedDetections {
   return { bytes: new Uint8Array(sab), ends };
 }
 
+/**
+ * `value` (JSON data) as UTF-8 JSON in shared memory. A posted message's bytes are one C-heap block
+ * of their size, freed once read; sent in shared memory, the rules' metadata (1-2 MB with SigmaHQ's
+ * rules) never makes such a block (see common/scratch-read.ts for why a large freed block costs
+ * memory for the rest of the hunt).
+ */
+export function packJson(value: unknown): Uint8Array {
+  const text = JSON.stringify(value) ?? 'null';
+  const sab = new SharedArrayBuffer(Buffer.byteLength(text, 'utf8'));
+  Buffer.from(sab).write(text, 0, 'utf8');
+  return new Uint8Array(sab);
+}
+
+/** What `packJson` packed, decoded afresh. */
+export function unpackJson(b: Uint8Array): unknown {
+  return JSON.parse(Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('utf8'));
+}
+
 /** Rule i's detection, decoded afresh (the caller owns it). */
 export function unpackDetection(p: PackedDetections, i: number): DetectionIR {
   if (i < 0 || i >= p.ends.length) throw new RangeError(`no packed detection for rule ${i}`);

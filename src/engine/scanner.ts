@@ -4,10 +4,11 @@ import {
   type ChunkJob,
   type ChunkResult,
   isAutomatonMessage,
+  type PostedInit,
   type RendererFactory,
   type WorkerInit,
 } from './messages.js';
-import { packDetections } from './packed-detections.js';
+import { packDetections, packJson } from './packed-detections.js';
 import { WorkerPool } from './pool.js';
 
 /**
@@ -67,10 +68,13 @@ export class Scanner {
       })),
     };
     let local: ChunkMatcher | undefined;
+    const { sigma, render, ...rest } = lean;
+    const posted: PostedInit | undefined =
+      threads > 1 ? { ...rest, packed: packJson({ sigma, render }) } : undefined;
     this.pool = new WorkerPool<ChunkJob, ChunkResult>(
       opts.script ?? new URL('./worker.js', import.meta.url),
       threads - 1,
-      lean,
+      posted,
       workerLimits(init.sigma.length + init.eql.length),
       () => {
         const matcher = new ChunkMatcher(lean, opts.renderer?.(lean.render));

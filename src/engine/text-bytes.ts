@@ -1,4 +1,12 @@
 /**
+ * A fresh text buffer's size. Its pages become resident only as texts fill them, and buffers are
+ * used again (TextShelf), so a large one costs no memory; growing a small one would free the old
+ * block, and a freed block of a few MB raises glibc's mmap threshold for the rest of the process
+ * (see common/scratch-read.ts).
+ */
+const FRESH_BYTES = 4 << 20;
+
+/**
  * Texts gathered as UTF-8 into one buffer that owns its memory, so that a chunk's rendered hits
  * move to the main thread in one transfer (no copy, nothing on its heap) instead of as strings.
  */
@@ -22,7 +30,7 @@ export class TextBytes {
     for (let i = 0; i < parts.length; i++) need += parts[i]!.length * 3;
     let buf = this.buf;
     if (buf === undefined || this.size + need > buf.length) {
-      const bigger = Buffer.allocUnsafeSlow(Math.max(64 * 1024, (buf?.length ?? 0) * 2, this.size + need));
+      const bigger = Buffer.allocUnsafeSlow(Math.max(FRESH_BYTES, (buf?.length ?? 0) * 2, this.size + need));
       if (buf !== undefined) buf.copy(bigger, 0, 0, this.size);
       this.buf = bigger;
       buf = bigger;

@@ -5,9 +5,18 @@ import {
   type AutomatonMessage,
   type ChunkJob,
   isAutomatonMessage,
+  type PostedInit,
   type RendererFactory,
   type WorkerInit,
 } from './messages.js';
+import { unpackJson } from './packed-detections.js';
+
+/** The WorkerInit a worker was started with (see PostedInit). */
+function openInit(posted: PostedInit): WorkerInit {
+  const { packed, ...rest } = posted;
+  const { sigma, render } = unpackJson(packed) as Pick<WorkerInit, 'sigma' | 'render'>;
+  return { ...rest, sigma, render };
+}
 
 /**
  * A worker thread's life: compile the rules once (reporting `ready`, or the error), then match every
@@ -15,9 +24,11 @@ import {
  * threads; theirs come in between jobs. `renderer`, when given, builds the hit renderer from
  * `init.render` (see HitRenderer).
  */
-export function serveChunks(port: MessagePort, init: WorkerInit, renderer?: RendererFactory): void {
+export function serveChunks(port: MessagePort, posted: PostedInit, renderer?: RendererFactory): void {
   let matcher: ChunkMatcher;
+  let init: WorkerInit;
   try {
+    init = openInit(posted);
     // The rules came as a message: one copy of each string instead of one per occurrence.
     internStrings(init.sigma);
     matcher = new ChunkMatcher(init, renderer?.(init.render));

@@ -1,6 +1,8 @@
 const FLUSH_AT = 64 * 1024;
 /** Room for the bytes pushed between two writes (a flush comes at FLUSH_AT, or one piece is larger). */
 const STAGE_BYTES = 2 * FLUSH_AT;
+/** Written stages kept for use again (a stream seldom holds more than a few writes at once). */
+const MAX_SPARE = 8;
 
 function isBrokenPipe(err: unknown): boolean {
   return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 'EPIPE';
@@ -27,6 +29,12 @@ export class BufferedWriter {
   private staged = 0;
   /** Whether the pending pieces are all bytes, in order from the stage's start (then written as is). */
   private direct = true;
+  /**
+   * Stages the stream has finished writing, for use again: a fresh 128 KiB stage per write left
+   * hundreds of C-heap blocks a second to the allocator, freed only when the collector reached
+   * their wrappers, and the process's resident memory climbed with them.
+   */
+  private readonly spare: Buffer[] = [];
 
   constructor(out: NodeJS.WritableStream) {
     this.out = out;
@@ -80,7 +88,9 @@ export class BufferedWriter {
     let stage = this.stage;
     if (stage === undefined || this.staged + b.byteLength > stage.length) {
       if (this.pending.length > 0) this.direct = false;
-      stage = Buffer.allocUnsafeSlow(Math.max(STAGE_BYTES, b.byteLength));
+      stage =
+        (b.byteLength <= STAGE_BYTES ? this.spare.pop() : undefined) ??
+        Buffer.allocUnsafeSlow(Math.max(STAGE_BYTES, b.byteLength));
       this.stage = stage;
       this.staged = 0;
     }
@@ -115,13 +125,23 @@ export class BufferedWriter {
 
   private flush(): void {
     if (this.pending.length === 0 || this.broken || this.error !== undefined) return;
+    const stage = this.stage;
     const chunk = this.joined();
-    if (!this.out.write(chunk) && !this.waitingForDrain) {
+    // A whole stage handed on comes back once written (the stream holds it until then).
+    const done =
+      stage !== undefined && this.stage === undefined && stage.length === STAGE_BYTES
+        ? () => this.recycle(stage)
+        : undefined;
+    if (!this.out.write(chunk, done) && !this.waitingForDrain) {
       this.waitingForDrain = true;
       this.out.once('drain', () => {
         this.waitingForDrain = false;
       });
     }
+  }
+
+  private recycle(stage: Buffer): void {
+    if (this.spare.length < MAX_SPARE) this.spare.push(stage);
   }
 
   /** Resolves when the stream can take more (at once when it can). */

@@ -1,10 +1,18 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { deserialize, serialize } from 'node:v8';
 import { Xxh64 } from '@node-rs/xxhash';
-import { hashFiles, hex64, internStrings, openEntry, pruneEntries, writeEntry } from '../common/index.js';
+import {
+  hashFiles,
+  hex64,
+  internStrings,
+  openEntry,
+  pruneEntries,
+  readScratch,
+  writeEntry,
+} from '../common/index.js';
 import { lazyDetection } from './detection-text.js';
 import type { LoadOptions, LoadResult, SigmaRuleIR } from './types.js';
 
@@ -86,7 +94,7 @@ function entryPath(dir: string, key: string): string {
 export function readCached(dir: string, key: string): LoadResult | undefined {
   let buf: Buffer;
   try {
-    buf = readFileSync(entryPath(dir, key));
+    buf = readScratch(entryPath(dir, key));
   } catch {
     return undefined;
   }

@@ -48,3 +48,17 @@ describe('detections packed into shared memory', () => {
     expect(() => compileSigma(metas)).toThrow(/no detection to compile/);
   });
 });
+
+describe('JSON packed into shared memory', () => {
+  it('decodes to what was packed, from a structured clone too', async () => {
+    const { packJson, unpackJson } = await import('../../src/engine/packed-detections.js');
+    const value = {
+      sigma: [{ id: 'r1', requirements: [['a', 'ü 🦊']], eventIds: null }],
+      render: [null, { t: 1 }],
+    };
+    const packed = packJson(value);
+    expect(packed.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(unpackJson(structuredClone(packed))).toEqual(value);
+    expect(unpackJson(packJson(undefined))).toBeNull();
+  });
+});

@@ -345,4 +345,37 @@ describe('buffered writer', () => {
     await w.finish();
     expect(c.text()).toBe(`<${'a'.repeat(300 * 1024)}>`);
   });
+
+  it('fills a written stage again only after the stream is done with it', async () => {
+    const { Writable } = await import('node:stream');
+    const { BufferedWriter } = await import('../../src/output/buffered-writer.js');
+    // A stream that holds every write (as a slow pipe does) and reads it only when it completes.
+    const held: { chunk: Buffer; done: () => void }[] = [];
+    const out = new Writable({
+      highWaterMark: 1 << 30,
+      write(chunk: Buffer, _enc, done) {
+        held.push({ chunk, done: () => done() });
+      },
+    });
+    let text = '';
+    // The stream reads a write's bytes when it completes, as a slow pipe would.
+    const complete = async (): Promise<void> => {
+      const h = held.shift()!;
+      text += h.chunk.toString('latin1');
+      h.done();
+      await new Promise((r) => setImmediate(r));
+    };
+    const w = new BufferedWriter(out);
+    const piece = (i: number): Buffer => Buffer.alloc(40 * 1024, String.fromCharCode(97 + (i % 26)));
+    for (let i = 0; i < 12; i++) w.push(piece(i));
+    // Completing the first writes lets their stages be filled again by the next pushes, while the
+    // later writes still wait in the stream's queue.
+    await complete();
+    await complete();
+    for (let i = 12; i < 24; i++) w.push(piece(i));
+    const finishing = w.finish();
+    while (held.length > 0) await complete();
+    await finishing;
+    expect(text).toBe(Array.from({ length: 24 }, (_, i) => piece(i).toString('latin1')).join(''));
+  });
 });
