@@ -60,8 +60,9 @@ export class TextBytes {
  * Text buffers kept for use again: the main thread gives back a chunk's rendered hits once they are
  * written (copied out), and lends a kept buffer with the next chunk, so that rendering allocates
  * only while the buffers grow to the largest chunk's texts. Without this every chunk's texts were a
- * fresh 64 KiB-1 MiB allocation, freed only when the collector reached their transferred wrappers
- * (often after they had moved to the old generation): tens of MiB of resident memory in a hunt.
+ * fresh allocation (64 KiB-1 MiB as they were sized then), freed only when the collector reached
+ * their transferred wrappers (often after they had moved to the old generation): tens of MiB of
+ * resident memory in a hunt.
  */
 export class TextShelf {
   private readonly free: ArrayBuffer[] = [];

@@ -26,10 +26,9 @@ function openInit(posted: PostedInit): WorkerInit {
  */
 export function serveChunks(port: MessagePort, posted: PostedInit, renderer?: RendererFactory): void {
   let matcher: ChunkMatcher;
-  let init: WorkerInit;
   try {
-    init = openInit(posted);
-    // The rules came as a message: one copy of each string instead of one per occurrence.
+    const init = openInit(posted);
+    // The rules came as JSON: one copy of each string instead of one per occurrence.
     internStrings(init.sigma);
     matcher = new ChunkMatcher(init, renderer?.(init.render));
   } catch (err) {
