@@ -56,7 +56,12 @@ export function parseChunk(
   // An ASCII chunk (checked natively) is copied as Latin-1, far cheaper than UTF-8 decoding.
   // CDATA, comments and DTDs may hold a literal `</Event>` that is not a record's end: such a
   // chunk is decoded whole, so the record readers see each record entire.
-  const whole = isAscii(buf) ? 'latin1' : buf.indexOf(MARKUP_DECL) >= 0 ? 'utf8' : undefined;
+  const ascii = isAscii(buf);
+  const markup = buf.indexOf(MARKUP_DECL) >= 0;
+  if (ascii && !markup && buf.length > SEGMENT_BYTES) {
+    return parseXmlBySegment(buf, chunk, file, onEvent, onWarning, reference, screen);
+  }
+  const whole = ascii ? 'latin1' : markup ? 'utf8' : undefined;
   if (whole !== undefined) {
     return parseXml(
       buf.toString(whole),
@@ -85,6 +90,58 @@ function newlines(buf: Buffer, from: number, to: number): number {
     i = buf.indexOf(10, i + 1);
   }
   return n;
+}
+
+/**
+ * Records decoded a few hundred KiB at a time. Node copies a Latin-1 string of more than ~1 MB into
+ * a C-heap block of its own (an external string), freed only when the collector reaches it: one
+ * 2-3 MiB allocation per chunk, and a freed block that size keeps glibc's mmap threshold high for
+ * the rest of the process (common/scratch-read.ts). Smaller strings live in V8's heap.
+ */
+const SEGMENT_BYTES = 512 * 1024;
+
+/**
+ * An ASCII chunk without markup declarations, decoded in segments of about SEGMENT_BYTES, each cut
+ * after a record's `</Event>` (so each segment holds whole records, as the framer's chunks do).
+ */
+function parseXmlBySegment(
+  buf: Buffer,
+  chunk: ChunkLike,
+  file: string,
+  onEvent: OnEvent,
+  onWarning: OnWarning,
+  reference: boolean,
+  screen: Screen | undefined,
+): ParseStats {
+  const total: ParseStats = { records: 0, skipped: 0, unparsed: 0 };
+  let from = 0;
+  while (from < buf.length) {
+    let to = buf.length;
+    if (buf.length - from > SEGMENT_BYTES) {
+      const e = buf.indexOf(END_EVENT, from + SEGMENT_BYTES);
+      if (e >= 0) to = e + END_EVENT.length;
+    }
+    const data = buf.subarray(from, to);
+    const at = from;
+    const part: ChunkLike = { format: 'xml', data, offset: chunk.offset + at, line: chunk.line };
+    const firstLine = (): number => chunk.line + newlines(buf, 0, at);
+    const st = parseXml(
+      buf.toString('latin1', from, to),
+      data,
+      part,
+      firstLine,
+      file,
+      onEvent,
+      onWarning,
+      reference,
+      screen,
+    );
+    total.records += st.records;
+    total.skipped += st.skipped;
+    total.unparsed += st.unparsed;
+    from = to;
+  }
+  return total;
 }
 
 /**

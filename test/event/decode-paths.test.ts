@@ -44,6 +44,26 @@ describe('chunk decoding', () => {
     expect(r.skipped).toBe(2);
   });
 
+  it('reads an ASCII XML chunk of several segments with exact offsets, lines and warnings', () => {
+    // ~1.5 MB of records (decoded a segment at a time), a broken one well past the first segment.
+    const parts: string[] = ['<Events>\n'];
+    for (let i = 0; i < 6000; i++) {
+      parts.push(i === 4000 ? '<Event><System><EventID>x</EventID></System>' : xmlRecord(i, `v${i}`), '\n');
+    }
+    parts.push('</Events>\n');
+    const buf = Buffer.from(parts.join(''), 'latin1');
+    expect(buf.length).toBeGreaterThan(1 << 20);
+    const r = parseBytes(buf, 'xml');
+    expect(r.events.length).toBe(5999);
+    expect(r.events[4000]!.get('Value')).toBe('v4001');
+    const starts: number[] = [];
+    for (let i = buf.indexOf('<Event'); i >= 0; i = buf.indexOf('<Event', i + 1))
+      if (buf[i + 6] === 0x20 || buf[i + 6] === 0x3e) starts.push(i);
+    expect(r.sources.map((s) => s.offset)).toEqual(starts.filter((_, i) => i !== 4000));
+    expect(r.warnings.map((w) => [w.offset, w.line])).toEqual([[starts[4000], 4002]]);
+    expect(r.skipped).toBe(1);
+  });
+
   it('gives the same XML views whether a chunk is ASCII, mixed, or one record at a time', () => {
     const ascii = [1, 2, 3].map((i) => xmlRecord(i, `v${i}`)).join('\n');
     const mixed = `${ascii}\n${xmlRecord(9, 'ñ')}`;
