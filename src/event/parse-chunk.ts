@@ -58,8 +58,10 @@ export function parseChunk(
   // chunk is decoded whole, so the record readers see each record entire.
   const ascii = isAscii(buf);
   const markup = buf.indexOf(MARKUP_DECL) >= 0;
+  // An ASCII chunk is decoded a segment of records at a time; a chunk that holds some non-ASCII
+  // text, record by record (only those records pay for UTF-8 decoding and two-byte strings).
   if (ascii && !markup && buf.length > SEGMENT_BYTES) {
-    return parseXmlBySegment(buf, chunk, file, onEvent, onWarning, reference, screen);
+    return parseXmlInParts(buf, SEGMENT_BYTES, chunk, file, onEvent, onWarning, reference, screen);
   }
   const whole = ascii ? 'latin1' : markup ? 'utf8' : undefined;
   if (whole !== undefined) {
@@ -75,7 +77,7 @@ export function parseChunk(
       screen,
     );
   }
-  return parseXmlByRecord(buf, chunk, file, onEvent, onWarning, reference, screen);
+  return parseXmlInParts(buf, 0, chunk, file, onEvent, onWarning, reference, screen);
 }
 
 const MARKUP_DECL = Buffer.from('<!');
@@ -101,11 +103,14 @@ function newlines(buf: Buffer, from: number, to: number): number {
 const SEGMENT_BYTES = 512 * 1024;
 
 /**
- * An ASCII chunk without markup declarations, decoded in segments of about SEGMENT_BYTES, each cut
- * after a record's `</Event>` (so each segment holds whole records, as the framer's chunks do).
+ * A chunk decoded and parsed in parts, each cut after a record's `</Event>` (so each part holds
+ * whole records, as the framer's chunks do): the first `</Event>` at or after `from + minBytes`
+ * ends a part. A part is copied as Latin-1 when it is ASCII (its strings stay one byte per
+ * character), else decoded as UTF-8; its byte offsets need no re-counting across the chunk.
  */
-function parseXmlBySegment(
+function parseXmlInParts(
   buf: Buffer,
+  minBytes: number,
   chunk: ChunkLike,
   file: string,
   onEvent: OnEvent,
@@ -116,57 +121,10 @@ function parseXmlBySegment(
   const total: ParseStats = { records: 0, skipped: 0, unparsed: 0 };
   let from = 0;
   while (from < buf.length) {
-    let to = buf.length;
-    if (buf.length - from > SEGMENT_BYTES) {
-      const e = buf.indexOf(END_EVENT, from + SEGMENT_BYTES);
-      if (e >= 0) to = e + END_EVENT.length;
-    }
-    const data = buf.subarray(from, to);
-    const at = from;
-    const part: ChunkLike = { format: 'xml', data, offset: chunk.offset + at, line: chunk.line };
-    const firstLine = (): number => chunk.line + newlines(buf, 0, at);
-    const st = parseXml(
-      buf.toString('latin1', from, to),
-      data,
-      part,
-      firstLine,
-      file,
-      onEvent,
-      onWarning,
-      reference,
-      screen,
-    );
-    total.records += st.records;
-    total.skipped += st.skipped;
-    total.unparsed += st.unparsed;
-    from = to;
-  }
-  return total;
-}
-
-/**
- * A chunk that holds some non-ASCII text is decoded record by record (cut after each `</Event>`,
- * as the framer would cut it with the smallest chunk size): the ASCII records are copied as
- * Latin-1 and their strings stay one byte per character, only the others pay for UTF-8 decoding
- * and two-byte strings, and byte offsets need no re-counting across the whole chunk.
- */
-function parseXmlByRecord(
-  buf: Buffer,
-  chunk: ChunkLike,
-  file: string,
-  onEvent: OnEvent,
-  onWarning: OnWarning,
-  reference: boolean,
-  screen: Screen | undefined,
-): ParseStats {
-  const total: ParseStats = { records: 0, skipped: 0, unparsed: 0 };
-  let from = 0;
-  while (from < buf.length) {
-    const e = buf.indexOf(END_EVENT, from);
+    const e = buf.length - from > minBytes ? buf.indexOf(END_EVENT, from + minBytes) : -1;
     const to = e < 0 ? buf.length : e + END_EVENT.length;
     const data = buf.subarray(from, to);
-    const ascii = isAscii(data);
-    const s = ascii ? buf.toString('latin1', from, to) : buf.toString('utf8', from, to);
+    const s = isAscii(data) ? buf.toString('latin1', from, to) : buf.toString('utf8', from, to);
     const at = from;
     const part: ChunkLike = { format: 'xml', data, offset: chunk.offset + at, line: chunk.line };
     const firstLine = (): number => chunk.line + newlines(buf, 0, at);
@@ -248,7 +206,7 @@ function gapIsClean(s: string, from: number, to: number): boolean {
 
 /**
  * Reads the records of `s`. `bytes`, when given, are the encoded text of `s` (for the screen):
- * index for index when `s` is ASCII, else the bytes of one record part (see parseXmlByRecord).
+ * index for index when `s` is ASCII, else the bytes of one record part (see parseXmlInParts).
  */
 function parseXml(
   s: string,
