@@ -44,24 +44,23 @@ function packTexts(texts: readonly string[]): PackedDetections {
  * memory for the rest of the hunt).
  */
 export function packJson(value: unknown): Uint8Array {
-  const text = JSON.stringify(value) ?? 'null';
-  const sab = new SharedArrayBuffer(Buffer.byteLength(text, 'utf8'));
-  Buffer.from(sab).write(text, 0, 'utf8');
-  return new Uint8Array(sab);
+  return packTexts([JSON.stringify(value) ?? 'null']).bytes;
+}
+
+/** The JSON value of b[from, to). */
+function jsonAt(b: Uint8Array, from: number, to: number): unknown {
+  return JSON.parse(Buffer.from(b.buffer, b.byteOffset + from, to - from).toString('utf8'));
 }
 
 /** What `packJson` packed, decoded afresh. */
 export function unpackJson(b: Uint8Array): unknown {
-  return JSON.parse(Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('utf8'));
+  return jsonAt(b, 0, b.byteLength);
 }
 
 /** Rule i's detection, decoded afresh (the caller owns it). */
 export function unpackDetection(p: PackedDetections, i: number): DetectionIR {
   if (i < 0 || i >= p.ends.length) throw new RangeError(`no packed detection for rule ${i}`);
-  const from = i === 0 ? 0 : p.ends[i - 1]!;
-  const to = p.ends[i]!;
-  const b = p.bytes;
-  return JSON.parse(Buffer.from(b.buffer, b.byteOffset + from, to - from).toString('utf8')) as DetectionIR;
+  return jsonAt(p.bytes, i === 0 ? 0 : p.ends[i - 1]!, p.ends[i]!) as DetectionIR;
 }
 
 /** A loaded rule without its detection: what stays with the reader once the detections are packed. */

@@ -54,20 +54,13 @@ export function parseChunk(
   const reference = opts?.xmlReader === 'reference';
   const screen = opts?.screen;
   // An ASCII chunk (checked natively) is copied as Latin-1, far cheaper than UTF-8 decoding.
+  const ascii = isAscii(buf);
   // CDATA, comments and DTDs may hold a literal `</Event>` that is not a record's end: such a
   // chunk is decoded whole, so the record readers see each record entire.
-  const ascii = isAscii(buf);
-  const markup = buf.indexOf(MARKUP_DECL) >= 0;
-  // An ASCII chunk is decoded a segment of records at a time; a chunk that holds some non-ASCII
-  // text, record by record (only those records pay for UTF-8 decoding and two-byte strings).
-  if (ascii && !markup && buf.length > SEGMENT_BYTES) {
-    return parseXmlInParts(buf, SEGMENT_BYTES, chunk, file, onEvent, onWarning, reference, screen);
-  }
-  const whole = ascii ? 'latin1' : markup ? 'utf8' : undefined;
-  if (whole !== undefined) {
+  if (buf.indexOf(MARKUP_DECL) >= 0) {
     return parseXml(
-      buf.toString(whole),
-      whole === 'latin1' ? buf : undefined,
+      buf.toString(ascii ? 'latin1' : 'utf8'),
+      ascii ? buf : undefined,
       chunk,
       () => chunk.line,
       file,
@@ -77,7 +70,10 @@ export function parseChunk(
       screen,
     );
   }
-  return parseXmlInParts(buf, 0, chunk, file, onEvent, onWarning, reference, screen);
+  // Otherwise in parts: an ASCII chunk a segment of records at a time, a chunk that holds some
+  // non-ASCII text record by record (only those records pay for UTF-8 decoding and two-byte strings).
+  const minBytes = ascii ? SEGMENT_BYTES : 0;
+  return parseXmlInParts(buf, minBytes, ascii, chunk, file, onEvent, onWarning, reference, screen);
 }
 
 const MARKUP_DECL = Buffer.from('<!');
@@ -105,12 +101,14 @@ const SEGMENT_BYTES = 512 * 1024;
 /**
  * A chunk decoded and parsed in parts, each cut after a record's `</Event>` (so each part holds
  * whole records, as the framer's chunks do): the first `</Event>` at or after `from + minBytes`
- * ends a part. A part is copied as Latin-1 when it is ASCII (its strings stay one byte per
- * character), else decoded as UTF-8; its byte offsets need no re-counting across the chunk.
+ * ends a part. A part is copied as Latin-1 when it is ASCII (`ascii`: the whole chunk is, and no
+ * part is checked again), its strings staying one byte per character, else decoded as UTF-8; its
+ * byte offsets need no re-counting across the chunk.
  */
 function parseXmlInParts(
   buf: Buffer,
   minBytes: number,
+  ascii: boolean,
   chunk: ChunkLike,
   file: string,
   onEvent: OnEvent,
@@ -124,7 +122,7 @@ function parseXmlInParts(
     const e = buf.length - from > minBytes ? buf.indexOf(END_EVENT, from + minBytes) : -1;
     const to = e < 0 ? buf.length : e + END_EVENT.length;
     const data = buf.subarray(from, to);
-    const s = isAscii(data) ? buf.toString('latin1', from, to) : buf.toString('utf8', from, to);
+    const s = ascii || isAscii(data) ? buf.toString('latin1', from, to) : buf.toString('utf8', from, to);
     const at = from;
     const part: ChunkLike = { format: 'xml', data, offset: chunk.offset + at, line: chunk.line };
     const firstLine = (): number => chunk.line + newlines(buf, 0, at);

@@ -100,14 +100,19 @@ export class BufferedWriter {
     return stage.subarray(at, this.staged);
   }
 
-  /** The pending pieces as one string or buffer, and nothing pending after. */
-  private joined(): string | Buffer {
+  /**
+   * The pending pieces as one string or buffer, and nothing pending after; `stage` is the stage
+   * when it was handed on as the chunk itself.
+   */
+  private joined(): { chunk: string | Buffer; stage: Buffer | undefined } {
     const p = this.pending;
     let out: string | Buffer;
+    let handed: Buffer | undefined;
     if (this.bytes && this.direct && this.stage !== undefined) {
       // The stage already holds the batch as it is to be written: it goes to the stream (which owns
       // it from now on) instead of being copied once more; the next bytes get a new stage.
-      out = this.stage.subarray(0, this.staged);
+      handed = this.stage;
+      out = handed.subarray(0, this.staged);
       this.stage = undefined;
     } else {
       out = this.bytes
@@ -120,18 +125,14 @@ export class BufferedWriter {
     this.direct = true;
     // The pieces were copied out (or the stage handed on): the stage can be filled again.
     this.staged = 0;
-    return out;
+    return { chunk: out, stage: handed };
   }
 
   private flush(): void {
     if (this.pending.length === 0 || this.broken || this.error !== undefined) return;
-    const stage = this.stage;
-    const chunk = this.joined();
-    // A whole stage handed on comes back once written (the stream holds it until then).
-    const done =
-      stage !== undefined && this.stage === undefined && stage.length === STAGE_BYTES
-        ? () => this.recycle(stage)
-        : undefined;
+    const { chunk, stage } = this.joined();
+    // A stage handed on comes back once written (the stream holds it until then).
+    const done = stage !== undefined ? () => this.recycle(stage) : undefined;
     if (!this.out.write(chunk, done) && !this.waitingForDrain) {
       this.waitingForDrain = true;
       this.out.once('drain', () => {
@@ -140,8 +141,9 @@ export class BufferedWriter {
     }
   }
 
+  /** Keeps a written stage for use again (one of the usual size: larger ones served one piece). */
   private recycle(stage: Buffer): void {
-    if (this.spare.length < MAX_SPARE) this.spare.push(stage);
+    if (stage.length === STAGE_BYTES && this.spare.length < MAX_SPARE) this.spare.push(stage);
   }
 
   /** Resolves when the stream can take more (at once when it can). */
@@ -161,7 +163,7 @@ export class BufferedWriter {
 
   /** Writes what is left and resolves once the stream has taken all of it; rejects on a write error. */
   finish(): Promise<void> {
-    const chunk = this.joined();
+    const { chunk } = this.joined();
     return new Promise((resolve, reject) => {
       const settle = (): void => {
         if (this.error !== undefined) reject(this.error);
