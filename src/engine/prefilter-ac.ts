@@ -2,7 +2,11 @@
 const WIDE_CLASSES = 4;
 /** Classes of their own for ASCII characters: with class 0 and the wide ones, 64 in all. */
 const ASCII_CLASSES = 64 - 1 - WIDE_CLASSES;
-/** Literals longer than this are matched on their last characters only (a necessary condition still). */
+/**
+ * Literals longer than this enter an automaton by their last characters only, which keeps its
+ * tables small: a report is then a necessary condition only, which `endsWithBytes` makes exact
+ * for the raw screen (see rule-index.ts).
+ */
 export const MAX_LITERAL = 12;
 
 let lowerTable: Uint16Array | undefined;
@@ -340,6 +344,28 @@ export class AhoCorasick {
       }
     }
   }
+}
+
+/** An ASCII byte as a folding automaton reads it: lower case, tabs and line breaks as spaces. */
+function readAscii(c: number): number {
+  return c >= 65 && c <= 90 ? c + 32 : c === 9 || c === 10 || c === 13 ? 32 : c;
+}
+
+/**
+ * Whether the bytes b, read as a folding automaton reads them (ASCII folded, the rest as it is),
+ * hold `lit` ending at b[end]: what a report of a long literal's last characters leaves to check
+ * (see rule-index.ts). `lit` is a raw literal as bytes (`latin1Bytes`): lower-case, without
+ * control characters (raw-literal.ts cuts them), so a tab or line break in b can stand only for a
+ * space, as in an XML attribute.
+ */
+export function endsWithBytes(b: Uint8Array, end: number, lit: string): boolean {
+  const start = end - lit.length + 1;
+  if (start < 0) return false;
+  for (let k = 0; k < lit.length; k++) {
+    const c = b[start + k]!;
+    if ((c < 128 ? readAscii(c) : c) !== lit.charCodeAt(k)) return false;
+  }
+  return true;
 }
 
 /** A literal as the string of its UTF-8 bytes, one character a byte (for `scanRanges`). */

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type CompileOptions, compileSigma } from '../../src/engine/index.js';
-import { AhoCorasick, MAX_LITERAL } from '../../src/engine/prefilter-ac.js';
+import { AhoCorasick, endsWithBytes, latin1Bytes, MAX_LITERAL } from '../../src/engine/prefilter-ac.js';
 import { walkJson } from '../../src/engine/raw-json.js';
 import { rawLiteral } from '../../src/engine/raw-literal.js';
 import { RawRecord } from '../../src/engine/raw-record.js';
@@ -263,6 +263,43 @@ describe('Aho–Corasick with folding', () => {
 
 describe('screening raw records before parsing', () => {
   const mimi = rule(1, "    sel:\n        Image|endswith: '\\mimikatz.exe'\n    condition: sel");
+
+  it('turns away a record holding only the end of a long literal, and keeps one holding it whole', async () => {
+    // Longer than the automaton keeps (MAX_LITERAL): its last characters, `\system32\`, are in
+    // most process records; the whole literal is checked on each report of them.
+    const trusted = rule(
+      1,
+      "    sel:\n        Image|contains: 'C:\\Windows \\System32\\'\n    condition: sel",
+    );
+    const rs = await rules(trusted);
+    const ending = jsonRecord('"Image":"C:\\\\Windows\\\\System32\\\\cmd.exe"');
+    expect(screened(rs, ending, 'ndjson')).toEqual({ hits: [], unparsed: 1 });
+    const whole = jsonRecord('"Image":"c:\\\\WINDOWS \\\\system32\\\\cmd.exe"');
+    expect(screened(rs, whole, 'ndjson')).toEqual({ hits: [0], unparsed: 0 });
+    // The literal at the very start of a value, and a value that ends in it.
+    const first = jsonRecord('"Image":"C:\\\\Windows \\\\System32\\\\"');
+    expect(screened(rs, first, 'ndjson')).toEqual({ hits: [0], unparsed: 0 });
+    // A parsed event's values (XML, not scanned raw by default) keep the weaker check: still a hit.
+    const xml = xmlRecord("<Data Name='Image'>C:\\Windows \\System32\\cmd.exe</Data>");
+    expect(screened(rs, xml, 'xml', {}).hits).toEqual([0]);
+  });
+
+  it('checks a long literal in bytes as the byte scan reads them', () => {
+    const b = Buffer.from('xx C:\\WINDOWS \\System32\\ yy');
+    const lit = 'c:\\windows \\system32\\';
+    const end = b.indexOf('32\\') + 2;
+    expect(endsWithBytes(b, end, lit)).toBe(true);
+    expect(endsWithBytes(b, end - 1, lit)).toBe(false);
+    expect(endsWithBytes(b, lit.length - 2, lit)).toBe(false);
+    // Bytes past ASCII are compared as they are; a tab or line break reads as a space.
+    const accented = Buffer.from('\u00e9t\u00e9 long word');
+    const accentedLit = latin1Bytes('\u00e9t\u00e9 long word');
+    expect(endsWithBytes(accented, accented.length - 1, accentedLit)).toBe(true);
+    const upper = Buffer.from('\u00c9T\u00c9 LONG WORD');
+    expect(endsWithBytes(upper, upper.length - 1, accentedLit)).toBe(false);
+    const broken = Buffer.from('a\nlong literal here');
+    expect(endsWithBytes(broken, broken.length - 1, 'a long literal here')).toBe(true);
+  });
 
   it('passes over records no rule can match, in both formats', async () => {
     const rs = await rules(mimi);
