@@ -61,9 +61,10 @@ interface FormScan {
   /** The current scan's number (see seenIn). */
   scanNo: number;
   /**
-   * By literal id, the literals longer than the automaton keeps (MAX_LITERAL): their reports (of their last characters) count only when the whole literal is there.
-   * Undefined for the others. Over SigmaHQ's rules and the shared corpus this turns away 8 % of
-   * the records the raw screen let through (`c:\windows \system32\` ends in `\system32\`).
+   * By literal id, the literals longer than the automaton keeps (MAX_LITERAL), in a raw form: a
+   * report of their last characters counts only when the whole literal is there. Undefined for the
+   * others, and for the parsed form. Over SigmaHQ's rules and the shared corpus this turns away
+   * 8 % of the records the raw screen let through (`c:\windows \system32\` ends in `\system32\`).
    */
   whole: (string | undefined)[] | undefined;
 }

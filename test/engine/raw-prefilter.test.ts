@@ -276,7 +276,7 @@ describe('screening raw records before parsing', () => {
     expect(screened(rs, ending, 'ndjson')).toEqual({ hits: [], unparsed: 1 });
     const whole = jsonRecord('"Image":"c:\\\\WINDOWS \\\\system32\\\\cmd.exe"');
     expect(screened(rs, whole, 'ndjson')).toEqual({ hits: [0], unparsed: 0 });
-    // The literal at the very start of a value, and a value that ends in it.
+    // A value that is the literal and nothing else.
     const first = jsonRecord('"Image":"C:\\\\Windows \\\\System32\\\\"');
     expect(screened(rs, first, 'ndjson')).toEqual({ hits: [0], unparsed: 0 });
     // A parsed event's values (XML, not scanned raw by default) keep the weaker check: still a hit.
