@@ -49,6 +49,12 @@ export interface CompileOptions {
   rawXml?: boolean;
   /** The detections of rules given without one (rule i's is the i-th). */
   detections?: PackedDetections;
+  /**
+   * Called for every rule evaluated (after the index and the pre-filter) with whether it matched,
+   * for measuring what the pre-filter lets through (bench/screen.mjs); a rule with several sources
+   * may be evaluated more than once on an event.
+   */
+  onEvaluated?: (ruleIndex: number, matched: boolean) => void;
 }
 
 function eventIdsFor(source: string[] | null, rule: string[] | null): string[] | null | 'none' {
@@ -112,13 +118,16 @@ export function compileSigma(rules: readonly CompilableRule[], opts: CompileOpti
   let rawGate: Gate | undefined;
 
   /** Evaluates the candidates on the event already in `fa`. */
+  const onEvaluated = opts.onEvaluated;
   const run = (g: Gate, cand: number[], onMatch: (ruleIndex: number) => void): void => {
     gen = (gen + 1) | 0;
     const vs = g.variants;
     evaluated += cand.length;
     for (let k = 0; k < cand.length; k++) {
       const v = vs[cand[k]!]!;
-      if (v.pred(fa)(fa) && matchedAt[v.rule] !== gen) {
+      const hit = v.pred(fa)(fa);
+      if (onEvaluated !== undefined) onEvaluated(v.rule, hit);
+      if (hit && matchedAt[v.rule] !== gen) {
         matchedAt[v.rule] = gen;
         onMatch(v.rule);
       }

@@ -284,6 +284,22 @@ describe('screening raw records before parsing', () => {
     expect(screened(rs, xml, 'xml', {}).hits).toEqual([0]);
   });
 
+  it('reports every rule it evaluates, and whether it matched, when asked (bench/screen.mjs)', async () => {
+    const other = rule(
+      2,
+      "    sel:\n        CommandLine|contains: 'mimikatz'\n        User: 'x'\n    condition: sel",
+    );
+    const rs = await rules(mimi, other);
+    const seen: [number, boolean][] = [];
+    const text = jsonRecord('"Image":"C:\\\\t\\\\mimikatz.exe","CommandLine":"mimikatz","User":"y"');
+    const opts = { rawScan: true, onEvaluated: (r: number, m: boolean) => seen.push([r, m]) };
+    expect(screened(rs, text, 'ndjson', opts).hits).toEqual([0]);
+    expect(seen).toEqual([
+      [0, true],
+      [1, false],
+    ]);
+  });
+
   it('checks a long literal in bytes as the byte scan reads them', () => {
     const b = Buffer.from('xx C:\\WINDOWS \\System32\\ yy');
     const lit = 'c:\\windows \\system32\\';
