@@ -117,8 +117,8 @@ export function compileSigma(rules: readonly CompilableRule[], opts: CompileOpti
   let rawForm: RawForm = 'plain';
   let rawGate: Gate | undefined;
 
-  /** Evaluates the candidates on the event already in `fa`. */
   const onEvaluated = opts.onEvaluated;
+  /** Evaluates the candidates on the event already in `fa`. */
   const run = (g: Gate, cand: number[], onMatch: (ruleIndex: number) => void): void => {
     gen = (gen + 1) | 0;
     const vs = g.variants;
