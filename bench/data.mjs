@@ -21,7 +21,8 @@ export const hasShared = existsSync(logs);
 /** Bump when the way inputs are built changes, so stale files are rebuilt. */
 const LAYOUT = 2;
 
-function walk(dir, ext, out = []) {
+/** The files under `dir` whose names end in one of `ext`, in name order (none when it is absent). */
+export function walk(dir, ext, out = []) {
   if (!existsSync(dir)) return out;
   for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
     const p = path.join(dir, e.name);

@@ -7,31 +7,19 @@
 // not times: they do not move with the machine's load, so two builds compare exactly.
 // Defaults: SigmaHQ's Windows rules and the NDJSON logs of ../shared/corpus, else the bundled rules
 // and fixtures/.
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { compileSigma } from '../dist/engine/index.js';
 import { parseChunk } from '../dist/event/index.js';
 import { detectionRequirement, loadSigma } from '../dist/sigma/index.js';
+import { root, walk } from './data.mjs';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const root = path.resolve(here, '..');
 const shared = path.resolve(root, '../shared/corpus');
 const sharedRules = path.join(shared, 'sigma/rules/windows');
 const sharedLogs = path.join(shared, 'logs/ndjson');
 if (!existsSync(shared)) console.log('../shared/corpus is absent: using the bundled rules and fixtures/');
 const rulesDir = process.argv[2] ?? (existsSync(sharedRules) ? sharedRules : path.join(root, 'rules'));
 const logs = process.argv[3] ?? (existsSync(sharedLogs) ? sharedLogs : path.join(root, 'fixtures'));
-
-function walk(p, out = []) {
-  if (statSync(p).isFile()) return [p];
-  for (const e of readdirSync(p, { withFileTypes: true })) {
-    const q = path.join(p, e.name);
-    if (e.isDirectory()) walk(q, out);
-    else if (/\.(ndjson|jsonl|json)$/.test(e.name)) out.push(q);
-  }
-  return out.sort();
-}
 
 const { rules } = await loadSigma([rulesDir]);
 let current = [];
@@ -77,7 +65,8 @@ function holdsByField(ev, r) {
 const c = { records: 0, parsed: 0, parsedNoHit: 0, evaluations: 0, failed: 0 };
 const sim = { failedDropped: 0, noHitTurnedAway: 0, hitsLost: 0 };
 const failedBy = new Map();
-for (const file of walk(logs)) {
+const files = statSync(logs).isFile() ? [logs] : walk(logs, ['.ndjson', '.jsonl', '.json']);
+for (const file of files) {
   const data = readFileSync(file);
   const st = parseChunk(
     { format: 'ndjson', data, offset: 0, line: 1 },

@@ -120,11 +120,13 @@ function buildScan(
   const literals = form === 'plain' ? [...ids.keys()] : [...ids.keys()].map(latin1Bytes);
   let whole: (string | undefined)[] | undefined;
   // Raw forms only: a parsed event's values are scanned one by one, and the report does not say which.
-  literals.forEach((lit, id) => {
-    if (form === 'plain' || lit.length <= MAX_LITERAL) return;
-    whole ??= new Array<string | undefined>(literals.length).fill(undefined);
-    whole[id] = lit;
-  });
+  if (form !== 'plain') {
+    literals.forEach((lit, id) => {
+      if (lit.length <= MAX_LITERAL) return;
+      whole ??= new Array<string | undefined>(literals.length).fill(undefined);
+      whole[id] = lit;
+    });
+  }
   return {
     ac: automata.get(literals),
     ownStart: own.start,
