@@ -24,9 +24,33 @@ const MAX_DEPTH = 64;
 const STRING_PLAIN = new Uint8Array(256);
 for (let c = 32; c < 128; c++) STRING_PLAIN[c] = c === 34 || c === 92 ? 0 : 1;
 
+/**
+ * What the evtx_dump view leaves out of an object inside `Event` (json-event.ts reads the same): the
+ * `#attributes` and `#text` of `Event` itself (H_ALL), and in any other `#attributes` object the
+ * `xmlns…` attributes (H_ATTRS). Their values are not scanned: every record's
+ * `"xmlns":"http://schemas.microsoft.com/win/2004/08/events/event"` otherwise holds `://`, `http`,
+ * `microsoft`, `/win/`… for any rule that looks for them.
+ */
+const H_NONE = 0;
+const H_ATTRS = 1;
+const H_ALL = 2;
+
 /** Per-depth scratch (one walk at a time per thread). */
 const kinds = new Uint8Array(MAX_DEPTH + 1);
 const ctxs = new Uint8Array(MAX_DEPTH + 1);
+const hides = new Uint8Array(MAX_DEPTH + 1);
+
+/** Whether b[from, to) starts with `xmlns` (the view's isXmlns, on the key's raw bytes). */
+function isXmlnsKey(b: Uint8Array, from: number, to: number): boolean {
+  return (
+    to - from >= 5 &&
+    b[from] === 120 &&
+    b[from + 1] === 109 &&
+    b[from + 2] === 108 &&
+    b[from + 3] === 110 &&
+    b[from + 4] === 115
+  );
+}
 
 /** The keys that matter in each context, with what they are. */
 const KEYS_IN: readonly (readonly [string, number][])[] = [
@@ -102,6 +126,11 @@ export function walkJson(b: Uint8Array, from: number, to: number, rec: RawRecord
   let channels = 0;
   let eventIds = 0;
   let texts = 0;
+  // The depth of the `Event` object (0 outside it), and whether the current key's value is one the
+  // view leaves out (see H_ALL), or is an `#attributes` object.
+  let eventDepth = 0;
+  let hidden = false;
+  let keyAttrs = false;
   // Where the channel and event id are: b[chFrom, chTo), b[idFrom, idTo); -1 until found.
   let chFrom = -1;
   let chTo = -1;
@@ -164,9 +193,21 @@ export function walkJson(b: Uint8Array, from: number, to: number, rec: RawRecord
         if (key === K_EVENTID && ++eventIds > 1) keyOk = false;
         if (key === K_TEXT && ++texts > 1) keyOk = false;
         if (ctx === C_EVENTID && key === K_OTHER) keyOk = false;
+        hidden = false;
+        keyAttrs = false;
+        if (eventDepth > 0) {
+          const h = hides[depth]!;
+          const n = j - i - 1;
+          if (h === H_ALL) hidden = true;
+          else if (b[i + 1] === 35 /* # */) {
+            keyAttrs = n === 11 && bytesAre(b, i + 1, j, '#attributes');
+            if (depth === eventDepth && (keyAttrs || (n === 5 && bytesAre(b, i + 1, j, '#text'))))
+              hidden = true;
+          } else if (h === H_ATTRS && isXmlnsKey(b, i + 1, j)) hidden = true;
+        }
         want = W_COLON;
       } else {
-        rec.push(i + 1, j);
+        if (!hidden && hides[depth] !== H_ALL) rec.push(i + 1, j);
         if (key === K_CHANNEL) {
           if (escaped || j === i + 1 || b[i + 1] === 32 || b[j - 1] === 32 || !isPlainAscii(b, i + 1, j))
             keyOk = false;
@@ -210,6 +251,11 @@ export function walkJson(b: Uint8Array, from: number, to: number, rec: RawRecord
             return;
           }
           ctxs[depth] = ctx;
+          hides[depth] =
+            hidden || hides[depth - 1] === H_ALL ? H_ALL : keyAttrs && c === 123 ? H_ATTRS : H_NONE;
+          if (ctx === C_EVENT) eventDepth = depth;
+          hidden = false;
+          keyAttrs = false;
           want = c === 123 ? W_KEY : W_VALUE;
           key = K_OTHER;
           i++;
@@ -224,6 +270,7 @@ export function walkJson(b: Uint8Array, from: number, to: number, rec: RawRecord
           rec.ok = false;
           return;
         }
+        if (depth === eventDepth) eventDepth = 0;
         depth--;
         want = W_NEXT;
         key = K_OTHER;
@@ -254,7 +301,7 @@ export function walkJson(b: Uint8Array, from: number, to: number, rec: RawRecord
       rec.ok = false;
       return;
     }
-    rec.push(i, j);
+    if (!hidden && hides[depth] !== H_ALL) rec.push(i, j);
     if (key === K_EVENTID || key === K_TEXT) {
       if (isDigitBytes(b, i, j)) {
         idFrom = i;

@@ -149,6 +149,22 @@ describe('raw literal forms', () => {
     expect(xml.ok).toBe(true);
     expect(xml.values).toEqual(['P', 'Security', 'C:\\x', 'plain', 'kept']);
   });
+
+  it('leaves out of an evtx_dump record what its view leaves out: Event attributes and text, xmlns attributes', () => {
+    const json = walk(
+      '{"Event":{"#attributes":{"xmlns":"http://e/","Other":"gone"},"#text":"gone too",' +
+        '"System":{"Provider":{"#attributes":{"Name":"P","xmlns:x":"http://p/"}},"Channel":"Security","EventID":4624},' +
+        '"EventData":{"#attributes":{"xmlns":"http://d/","Name":"kept"},"xmlns":"a field","Image":"C:\\\\x"},' +
+        '"UserData":{"R":{"#attributes":{"xmlns":"http://u/","Id":"7"},"#text":"t"}}}}',
+      'json',
+    );
+    expect(json.ok).toBe(true);
+    expect(json.key).toBe('Security/4624');
+    expect(json.values).toEqual(['P', 'Security', '4624', 'kept', 'a field', 'C:\\\\x', '7', 't']);
+    // Outside an Event object (flat JSON, ECS) every value is the view's: nothing is left out.
+    const flat = walk('{"#attributes":{"xmlns":"http://f/"},"x":{"#attributes":{"xmlns":"y"}}}', 'json');
+    expect(flat.values).toEqual(['http://f/', 'y']);
+  });
 });
 
 describe('raw channel and event id', () => {
@@ -367,6 +383,15 @@ describe('screening raw records before parsing', () => {
     expect(screened(rs, jsonRecord('"TerminalSessionId":1e1'), 'ndjson').hits).toEqual([2]);
     expect(screened(rs, jsonRecord('"TerminalSessionId":10'), 'ndjson').hits).toEqual([2]);
     expect(screened(rs, jsonRecord('"TerminalSessionId":11'), 'ndjson')).toEqual({ hits: [], unparsed: 1 });
+  });
+
+  it('turns away a record whose only match is in the namespace the view leaves out', async () => {
+    const rs = await rules(rule(1, "    sel:\n        CommandLine|contains: '://'\n    condition: sel"));
+    expect(screened(rs, jsonRecord('"CommandLine":"notepad"'), 'ndjson')).toEqual({ hits: [], unparsed: 1 });
+    expect(screened(rs, jsonRecord('"CommandLine":"curl http://x"'), 'ndjson')).toEqual({
+      hits: [0],
+      unparsed: 0,
+    });
   });
 
   it('reads the key from the parsed event when the raw one cannot be trusted', async () => {
