@@ -283,15 +283,15 @@ export class AhoCorasick {
    * `scan` over each value apart (the automaton starts afresh at each), with case folded: the
    * values need not be lower-cased or joined first (case is folded by an automaton built with `fold`).
    */
-  scanValues(values: readonly string[], found: (id: number, end: number) => void): void {
+  scanValues(values: readonly string[], found: Found): void {
     for (let v = 0; v < values.length; v++) this.scan(values[v]!, found);
   }
 
   /**
-   * Calls `found(id, end)` for each literal occurrence in `text` from `from` on, `end` being the
-   * index of its last character (an id may be reported more than once).
+   * Calls `found(id, end, 0, text.length)` for each literal occurrence in `text` from `from` on,
+   * `end` being the index of its last character (an id may be reported more than once).
    */
-  scan(text: string, found: (id: number, end: number) => void, from = 0): void {
+  scan(text: string, found: Found, from = 0): void {
     const { delta, acceptFrom, outStart, outIds, ascii, wideBase, lower, shift } = this;
     let s = 0;
     for (let i = from; i < text.length; i++) {
@@ -305,7 +305,7 @@ export class AhoCorasick {
       s = delta[(s << shift) | k]!;
       if (s >= acceptFrom) {
         const end = outStart[s + 1]!;
-        for (let j = outStart[s]!; j < end; j++) found(outIds[j]!, i);
+        for (let j = outStart[s]!; j < end; j++) found(outIds[j]!, i, 0, text.length);
       }
     }
   }
@@ -324,27 +324,29 @@ export class AhoCorasick {
    * automaton starting afresh at each; for an automaton whose literals are byte strings (each
    * character one byte, as `latin1Bytes` gives them). ASCII letters are folded to lower case.
    */
-  scanRanges(
-    b: Uint8Array,
-    ranges: Int32Array,
-    count: number,
-    found: (id: number, end: number) => void,
-  ): void {
+  scanRanges(b: Uint8Array, ranges: Int32Array, count: number, found: Found): void {
     const { delta, acceptFrom, outStart, outIds, shift } = this;
     const cls = this.byteClasses();
     for (let r = 0; r < count; r++) {
+      const from = ranges[2 * r]!;
       const to = ranges[2 * r + 1]!;
       let s = 0;
-      for (let i = ranges[2 * r]!; i < to; i++) {
+      for (let i = from; i < to; i++) {
         s = delta[(s << shift) | cls[b[i]!]!]!;
         if (s >= acceptFrom) {
           const end = outStart[s + 1]!;
-          for (let j = outStart[s]!; j < end; j++) found(outIds[j]!, i);
+          for (let j = outStart[s]!; j < end; j++) found(outIds[j]!, i, from, to);
         }
       }
     }
   }
 }
+
+/**
+ * A report of literal `id` ending at index `end` (its last character) of the value that spans
+ * [from, to): a value string (from 0), or a byte range of a raw record.
+ */
+export type Found = (id: number, end: number, from: number, to: number) => void;
 
 /** An ASCII byte as a folding automaton reads it: lower case, tabs and line breaks as spaces. */
 function readAscii(c: number): number {

@@ -207,7 +207,7 @@ export function walkJson(b: Uint8Array, from: number, to: number, rec: RawRecord
         }
         want = W_COLON;
       } else {
-        if (!hidden && hides[depth] !== H_ALL) rec.push(i + 1, j);
+        if (!hidden) rec.push(i + 1, j);
         if (key === K_CHANNEL) {
           if (escaped || j === i + 1 || b[i + 1] === 32 || b[j - 1] === 32 || !isPlainAscii(b, i + 1, j))
             keyOk = false;
@@ -254,7 +254,8 @@ export function walkJson(b: Uint8Array, from: number, to: number, rec: RawRecord
           hides[depth] =
             hidden || hides[depth - 1] === H_ALL ? H_ALL : keyAttrs && c === 123 ? H_ATTRS : H_NONE;
           if (ctx === C_EVENT) eventDepth = depth;
-          hidden = false;
+          // An array's items have no key of their own: they are hidden with the array.
+          hidden = c === 91 && hides[depth] === H_ALL;
           keyAttrs = false;
           want = c === 123 ? W_KEY : W_VALUE;
           key = K_OTHER;
@@ -301,7 +302,7 @@ export function walkJson(b: Uint8Array, from: number, to: number, rec: RawRecord
       rec.ok = false;
       return;
     }
-    if (!hidden && hides[depth] !== H_ALL) rec.push(i, j);
+    if (!hidden) rec.push(i, j);
     if (key === K_EVENTID || key === K_TEXT) {
       if (isDigitBytes(b, i, j)) {
         idFrom = i;

@@ -22,7 +22,12 @@ export type RawForm = 'plain' | 'xml' | 'json';
 
 const HEX_LIKE = /^[0-9a-fx]+$/;
 const GUID_LIKE = /^[0-9a-f{}-]+$/;
-const TIME_LIKE = /^[0-9:.tz -]+$/;
+/**
+ * What could lie inside a FILETIME as the view writes it (`2019-03-19t00:02:04.319944z` once
+ * lower-cased): digits, `-`, `:`, `.`, at most one `t`, and a `z` only at the end. `.zzz` (a file
+ * extension) or `tz` cannot, so they are not cut.
+ */
+const TIME_LIKE = /^[0-9:.-]*(?:t[0-9:.-]*)?z?$/;
 
 /** Lower-case sigma has two forms chosen by context; the raw scan cannot tell them apart. */
 function isSigma(c: number): boolean {

@@ -1,5 +1,5 @@
 import type { SourceSpec } from '../mapping/index.js';
-import { type DetectionIR, detectionRequirement, sourceClauses } from '../sigma/index.js';
+import { type DetectionIR, decodeLiteral, detectionRequirement, sourceClauses } from '../sigma/index.js';
 import { AutomatonCache } from './automaton-cache.js';
 import type { FieldAccess } from './field-access.js';
 import { type AhoCorasick, endsWithBytes, flatLists, latin1Bytes, MAX_LITERAL } from './prefilter-ac.js';
@@ -67,6 +67,41 @@ interface FormScan {
    * 8 % of the records the raw screen let through (`c:\windows \system32\` ends in `\system32\`).
    */
   whole: (string | undefined)[] | undefined;
+  /**
+   * By owner (as ownPos), where its literal must sit in the value it is reported in: A_START,
+   * A_END, both, or anywhere (0). By literal id, whether any owner's is pinned (`pinned`), and the
+   * literal's length in the scan's units (`length`: bytes for raw forms, characters for values).
+   * `SMB Create Remote File Admin Share` wants a share name that ends in `c$`, not a `c$` anywhere.
+   */
+  ownAnchor: Int32Array;
+  pinned: Uint8Array;
+  length: Int32Array;
+}
+
+/** Owner anchors (FormScan.ownAnchor): the literal starts its value, ends it, or both. */
+const A_START = 1;
+const A_END = 2;
+const ANCHOR_BITS = { start: A_START, end: A_END, whole: A_START | A_END } as const;
+
+/** `lit` as JSON writes it inside a string (what rawLiteral gives for a piece it did not cut). */
+function jsonEscaped(lit: string): string {
+  return lit.replace(/\\/g, '\\\\').replace(/"/g, '\\"');
+}
+
+/**
+ * The anchor bits of a requirement literal in a form, when the form's value ranges are the view's
+ * values and the piece scanned is the whole literal; 0 otherwise. An XML record's ranges are cut by
+ * entities, CDATA and comments, so anchors hold only for JSON records and parsed values.
+ */
+function anchorBits(
+  anchor: keyof typeof ANCHOR_BITS | undefined,
+  lit: string,
+  piece: string,
+  form: RawForm,
+): number {
+  if (anchor === undefined || form === 'xml') return 0;
+  const whole = form === 'json' ? jsonEscaped(lit) : lit;
+  return piece === whole ? ANCHOR_BITS[anchor] : 0;
 }
 
 /** Builds the scan of one form over variants given as (clauses, position). */
@@ -78,6 +113,7 @@ function buildScan(
   const ids = new Map<string, number>();
   const owners: number[][] = [];
   const bits: number[][] = [];
+  const anchors: number[][] = [];
   const always: number[] = [];
   let size = 0;
   for (const { pos } of entries) size = Math.max(size, pos + 1);
@@ -86,31 +122,38 @@ function buildScan(
     let k = 0;
     for (const clause of clauses) {
       const pieces: string[] = [];
-      for (const lit of clause) {
+      const pins: number[] = [];
+      for (const text of clause) {
+        const { lit, anchor } = decodeLiteral(text);
         const p = rawLiteral(lit, form);
         if (p === undefined) break;
         pieces.push(p);
+        pins.push(anchorBits(anchor, lit, p, form));
       }
       // A clause with an alternative this form cannot see holds for all the scan can tell.
       if (pieces.length < clause.length) continue;
       const bit = 1 << k++;
       need[pos]! |= bit;
-      for (const p of pieces) {
+      pieces.forEach((p, n) => {
         let id = ids.get(p);
         if (id === undefined) {
           id = owners.length;
           ids.set(p, id);
           owners.push([]);
           bits.push([]);
+          anchors.push([]);
         }
         const o = owners[id]!;
         const b = bits[id]!;
-        if (o[o.length - 1] === pos) b[b.length - 1]! |= bit;
+        const a = anchors[id]!;
+        const pin = pins[n]!;
+        if (o[o.length - 1] === pos && a[a.length - 1] === pin) b[b.length - 1]! |= bit;
         else {
           o.push(pos);
           b.push(bit);
+          a.push(pin);
         }
-      }
+      });
     }
     if (k === 0) always.push(pos);
   }
@@ -137,6 +180,9 @@ function buildScan(
     seenIn: new Int32Array(ids.size),
     scanNo: 0,
     whole,
+    ownAnchor: flatLists(anchors).items,
+    pinned: Uint8Array.from(anchors, (a) => (a.some((x) => x !== 0) ? 1 : 0)),
+    length: Int32Array.from(literals, (lit) => lit.length),
   };
 }
 
@@ -202,17 +248,28 @@ export class Gate {
   readonly cand: number[] = [];
   private sc: FormScan | undefined;
   private pos: Int32Array = new Int32Array(0);
-  private readonly mark = (id: number, end: number): void => {
+  private readonly mark = (id: number, end: number, from: number, to: number): void => {
     const sc = this.sc!;
     if (sc.seenIn[id] === sc.scanNo) return;
     const whole = sc.whole?.[id];
     // A raw record is checked as a whole, not value by value: a literal read across two values
     // can only let one more candidate through.
     if (whole !== undefined && !endsWithBytes(this.bytes!, end, whole)) return;
-    sc.seenIn[id] = sc.scanNo;
-    const { ownStart, ownPos, ownBit, need } = sc;
+    let pins = A_START | A_END;
+    // A raw JSON value that starts with `<` may be a list the view splits into items (builder.ts):
+    // there a literal's place in the range says nothing of its place in an item.
+    if (sc.pinned[id] === 1 && (this.bytes === undefined || this.bytes[from] !== 60)) {
+      pins = 0;
+      if (end - sc.length[id]! + 1 === from) pins |= A_START;
+      if (end === to - 1) pins |= A_END;
+    }
+    // Reported again in this scan, a literal has nothing left to add once every owner took it.
+    if (pins === (A_START | A_END)) sc.seenIn[id] = sc.scanNo;
+    const { ownStart, ownPos, ownBit, ownAnchor, need } = sc;
     const last = ownStart[id + 1]!;
     for (let k = ownStart[id]!; k < last; k++) {
+      const a = ownAnchor[k]!;
+      if ((a & pins) !== a) continue;
       const p = ownPos[k]!;
       const v = this.pos[p]!;
       if (this.stamp[v] !== this.gen) {

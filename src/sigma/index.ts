@@ -2,7 +2,15 @@ export { parseCondition } from './condition.js';
 export { detachDetection } from './detection-text.js';
 export { cacheDir } from './ir-cache.js';
 export { describeLogsource, loadSigma } from './loader.js';
-export { detectionRequirement, MAX_CLAUSES, sourceClauses, usefulLiteral } from './requirement.js';
+export {
+  type Anchor,
+  decodeLiteral,
+  detectionRequirement,
+  encodeLiteral,
+  MAX_CLAUSES,
+  sourceClauses,
+  usefulLiteral,
+} from './requirement.js';
 export type {
   ConditionIR,
   DetectionIR,

@@ -1,10 +1,20 @@
 import type { SourceSpec } from '../mapping/index.js';
 import type { ConditionIR, DetectionIR, FieldItem, SelectionIR, ValueTest } from './types.js';
 
-/** One way a clause can hold: this literal occurs in this field (lower-cased; null: any field). */
+/**
+ * Where a literal sits in the value that holds it, when the test pins it: at the start (a
+ * `startswith`), at the end (`endswith`), or as the whole value (a plain comparison).
+ */
+export type Anchor = 'start' | 'end' | 'whole';
+
+/**
+ * One way a clause can hold: this literal occurs in this field (lower-cased; null: any field), at
+ * the place `anchor` says when it is given.
+ */
 export interface Alternative {
   field: string | null;
   lit: string;
+  anchor?: Anchor;
 }
 
 /** At least one alternative holds on every event the rule matches. */
@@ -45,7 +55,7 @@ function trim(r: Requirement): Requirement {
   for (const c of r) {
     if (c.length === 0 || c.length > MAX_ALTERNATIVES) continue;
     const key = c
-      .map((a) => `${a.field ?? ''}\u0000${a.lit}`)
+      .map((a) => `${a.field ?? ''}\u0000${a.anchor ?? ''}\u0000${a.lit}`)
       .sort()
       .join('\u0001');
     if (seen.has(key)) continue;
@@ -88,9 +98,16 @@ export function usefulLiteral(lit: string): boolean {
   return lit.length >= 2 || (lit.length === 1 && lit.charCodeAt(0) >= 128);
 }
 
-function testLit(t: ValueTest): string | undefined {
-  if (t.t === 'str' || t.t === 're') return t.lit && usefulLiteral(t.lit) ? t.lit : undefined;
-  return undefined;
+const ANCHORS: Partial<Record<string, Anchor>> = { prefix: 'start', suffix: 'end', eq: 'whole' };
+
+function testLit(t: ValueTest): { lit: string; anchor?: Anchor } | undefined {
+  if (t.t !== 'str' && t.t !== 're') return undefined;
+  if (!t.lit || !usefulLiteral(t.lit)) return undefined;
+  // A string test's literal is anchored when it is the test's whole value (no wildcard cut it).
+  const anchor = t.t === 'str' ? ANCHORS[t.op] : undefined;
+  if (anchor !== undefined && t.t === 'str' && t.lit === (t.cased ? t.value.toLowerCase() : t.value))
+    return { lit: t.lit, anchor };
+  return { lit: t.lit };
 }
 
 function itemReq(it: FieldItem): Requirement {
@@ -99,9 +116,9 @@ function itemReq(it: FieldItem): Requirement {
   const groups = it.values.map((g): Clause | undefined => {
     const alts: Clause = [];
     for (const t of g) {
-      const lit = testLit(t);
-      if (!lit) return undefined;
-      alts.push({ field, lit });
+      const found = testLit(t);
+      if (!found) return undefined;
+      alts.push(found.anchor === undefined ? { field, lit: found.lit } : { field, ...found });
     }
     return alts;
   });
@@ -145,7 +162,28 @@ export function sourceClauses(req: Requirement, spec: SourceSpec): string[][] {
       if (a.field === null || !spec.fields || !Object.hasOwn(spec.fields, a.field)) return false;
       return spec.fields[a.field]!.convert !== undefined;
     });
-    if (!converted) out.push(clause.map((a) => a.lit));
+    if (!converted) out.push(clause.map((a) => encodeLiteral(a.lit, a.anchor)));
   }
   return out;
+}
+
+/**
+ * A requirement's literals travel as strings (in the rule cache, to the matching threads): an
+ * anchored one is written after a NUL and a letter for its anchor. NUL is never part of a literal
+ * any scan uses (raw-literal.ts cuts there), and a literal that starts with one is marked too ('a'),
+ * so every text decodes one way.
+ */
+const ANCHOR_CODES: Record<Anchor, string> = { start: 's', end: 'e', whole: 'w' };
+
+export function encodeLiteral(lit: string, anchor?: Anchor): string {
+  if (anchor !== undefined) return `\u0000${ANCHOR_CODES[anchor]}${lit}`;
+  return lit.charCodeAt(0) === 0 ? `\u0000a${lit}` : lit;
+}
+
+/** The literal and anchor of a text `encodeLiteral` wrote. */
+export function decodeLiteral(text: string): { lit: string; anchor: Anchor | undefined } {
+  if (text.charCodeAt(0) !== 0) return { lit: text, anchor: undefined };
+  const c = text.charAt(1);
+  const anchor = c === 's' ? 'start' : c === 'e' ? 'end' : c === 'w' ? 'whole' : undefined;
+  return { lit: text.slice(2), anchor };
 }

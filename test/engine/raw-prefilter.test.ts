@@ -100,6 +100,10 @@ describe('raw literal forms', () => {
     expect(rawLiteral('0x3e7', 'json')).toBe('3e7');
     expect(rawLiteral('{8a9c-11d0}', 'xml')).toBe('8a9c-11d0');
     expect(rawLiteral('2020-01-02t03:04', 'json')).toBe('2020-01-02');
+    // Only what could lie inside a FILETIME as the view writes it is cut there: `.zzz` cannot.
+    expect(rawLiteral('.zzz', 'json')).toBe('.zzz');
+    expect(rawLiteral('04.5z', 'json')).toBe('04.5');
+    expect(rawLiteral('19 00:02', 'json')).toBe('19 00:02');
     expect(rawLiteral(':3389', 'json')).toBe(':3389');
     // Raw records are scanned as bytes folding ASCII only: cased letters outside ASCII are cut.
     expect(rawLiteral('а', 'json')).toBeUndefined();
@@ -392,6 +396,42 @@ describe('screening raw records before parsing', () => {
       hits: [0],
       unparsed: 0,
     });
+  });
+
+  it('holds an anchored literal to its place in the value: endswith, startswith, a whole value', async () => {
+    const rs = await rules(
+      rule(1, "    sel:\n        ShareName|endswith: 'c$'\n    condition: sel"),
+      rule(2, "    sel:\n        Image|startswith: 'c:\\tools\\'\n    condition: sel"),
+      rule(3, "    sel:\n        IntegrityLevel: 'System'\n    condition: sel"),
+    );
+    const run = (data: string) => screened(rs, jsonRecord(data), 'ndjson');
+    expect(run('"ShareName":"\\\\\\\\*\\\\C$"')).toEqual({ hits: [0], unparsed: 0 });
+    expect(run('"ShareName":"\\\\\\\\*\\\\C$x","Other":"c$ share"')).toEqual({ hits: [], unparsed: 1 });
+    expect(run('"Image":"C:\\\\Tools\\\\x.exe"')).toEqual({ hits: [1], unparsed: 0 });
+    expect(run('"Image":"D:\\\\c:\\\\tools\\\\x.exe"')).toEqual({ hits: [], unparsed: 1 });
+    expect(run('"IntegrityLevel":"SYSTEM"')).toEqual({ hits: [2], unparsed: 0 });
+    expect(run('"IntegrityLevel":"SystemHigh","User":"NT AUTHORITY\\\\SYSTEM"')).toEqual({
+      hits: [],
+      unparsed: 1,
+    });
+    // A value the view splits into a list (`<string>…</string>` items): the item ends in c$.
+    expect(run('"ShareName":"<string>a</string><string>\\\\\\\\*\\\\C$</string>"').hits).toEqual([0]);
+    // Parsed values (XML) are checked the same way, value by value: the rule is not even evaluated.
+    const evaluated: number[] = [];
+    const engine = compileSigma(rs, { onEvaluated: (r) => evaluated.push(r) });
+    const xml = xmlRecord(
+      "<Data Name='IntegrityLevel'>SystemHigh</Data><Data Name='Image'>c:\\tools\\y</Data>",
+    );
+    const hits: number[] = [];
+    parseChunk(
+      { format: 'xml', data: Buffer.from(xml), offset: 0, line: 1 },
+      'test',
+      (ev) => engine.matchScreened(ev, (r) => hits.push(r)),
+      () => undefined,
+      { screen: (b, from, to, f) => engine.screen(b, from, to, f) },
+    );
+    expect(hits).toEqual([1]);
+    expect(evaluated).toEqual([1]);
   });
 
   it('reads the key from the parsed event when the raw one cannot be trusted', async () => {
