@@ -2,7 +2,13 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { decodeLiteral, encodeLiteral, loadSigma, type SigmaRuleIR } from '../../src/sigma/index.js';
+import {
+  decodeLiteral,
+  detectionRequirement,
+  encodeLiteral,
+  loadSigma,
+  type SigmaRuleIR,
+} from '../../src/sigma/index.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'spoor-req-'));
 
@@ -37,5 +43,15 @@ describe('literal requirements with anchors', () => {
     expect(decoded.flat().filter((a) => a.lit.includes('explorer'))).toEqual([
       { lit: '\\explorer', anchor: undefined },
     ]);
+  });
+
+  it('multiplies an OR of ANDs out into one clause per choice, not one clause for the whole OR', async () => {
+    const branch = (k: string) =>
+      `    ${k}:\n        CommandLine|contains|all:\n            - '${k}1'\n            - '${k}2'\n            - '${k}3'\n`;
+    const r = await one(`${branch('aa')}${branch('bb')}${branch('cc')}    condition: 1 of aa or bb or cc`);
+    const req = detectionRequirement(r.detection!);
+    // 3 x 3 x 3 = 27 choices, each one literal of each branch: every event the rule matches holds all.
+    expect(req.length).toBe(27);
+    for (const clause of req) expect(clause.map((a) => a.lit.slice(0, 2)).sort()).toEqual(['aa', 'bb', 'cc']);
   });
 });
