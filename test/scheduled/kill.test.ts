@@ -1,9 +1,11 @@
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hitIds, ROOT, runCli } from './run-cli.js';
+import { BIN, hitIds, ROOT, runCli } from './run-cli.js';
 
 // A run killed at any moment loses no hit: the union of what the runs wrote equals one clean run.
 let dir: string;
@@ -80,15 +82,21 @@ describe('killed runs', () => {
     expect(union.size).toBe(singleIds.size);
   }, 180_000);
 
-  it('two runs on one state file at once: exactly one proceeds', async () => {
+  it('two runs on one state file at once: the second is refused while the first holds it', async () => {
     const state = join(dir, 'concurrent.json');
-    const [a, b] = await Promise.all([
-      runCli(['hunt', input, '--state', state, '--jsonl', '-q']),
-      runCli(['hunt', input, '--state', state, '--jsonl', '-q']),
-    ]);
-    const codes = [a.code, b.code].sort();
-    expect(codes).toEqual([0, 2]);
-    const loser = a.code === 2 ? a : b;
-    expect(loser.stderr).toMatch(/locked by a running spoor/);
+    // The first run reads a pipe this test holds open, so it holds the lock until the pipe ends;
+    // two runs merely started together may not overlap at all on a busy machine.
+    const first = spawn(process.execPath, [BIN, 'hunt', '-', '--state', state, '--jsonl', '-q'], {
+      stdio: ['pipe', 'ignore', 'ignore'],
+    });
+    const firstExit = new Promise<number | null>((resolve) => first.on('exit', (code) => resolve(code)));
+    for (let i = 0; i < 1200 && !existsSync(`${state}.lock`); i++) await sleep(50);
+    expect(existsSync(`${state}.lock`)).toBe(true);
+    const second = await runCli(['hunt', input, '--state', state, '--jsonl', '-q']);
+    expect(second.code).toBe(2);
+    expect(second.stderr).toMatch(/locked by a running spoor/);
+    first.stdin.end(await readFile(input));
+    expect(await firstExit).toBe(0);
+    expect(existsSync(`${state}.lock`)).toBe(false);
   }, 120_000);
 });
