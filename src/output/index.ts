@@ -1,3 +1,4 @@
+export { FILE_WRITE_AHEAD } from './buffered-writer.js';
 export { abbreviateChannel } from './channels.js';
 export { CSV_COLUMNS, csvCell } from './csv-sink.js';
 export { detailsFor } from './details.js';

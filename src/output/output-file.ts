@@ -11,6 +11,7 @@ import {
   unlink,
 } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { FILE_WRITE_AHEAD } from './buffered-writer.js';
 
 export interface OutputFile {
   stream: NodeJS.WritableStream;
@@ -35,7 +36,7 @@ export function openOutputFile(path: string, opts: { append?: boolean } = {}): O
   if (appending) copyFileSync(path, temp);
   const existingBytes = appending ? statSync(temp).size : 0;
   const fd = openSync(temp, appending ? 'a' : 'wx', 0o644);
-  const stream = createWriteStream('', { fd, autoClose: false });
+  const stream = createWriteStream('', { fd, autoClose: false, highWaterMark: FILE_WRITE_AHEAD });
   let failure: unknown;
   stream.on('error', (err) => {
     failure ??= err;

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createSink, openOutputFile } from '../../src/output/index.js';
+import { createSink, FILE_WRITE_AHEAD, openOutputFile } from '../../src/output/index.js';
 import { makeHit } from './hits.js';
 
 let dir: string;
@@ -14,6 +14,19 @@ afterEach(() => {
 });
 
 describe('openOutputFile', () => {
+  it('takes a megabyte of writes ahead before it asks the writer to wait', async () => {
+    const target = join(dir, 'big.jsonl');
+    const file = openOutputFile(target);
+    const piece = Buffer.alloc(64 * 1024, 0x61);
+    // Node's default for a file stream is 16 KiB: the first 64 KiB write would already say wait.
+    let writes = 0;
+    while (file.stream.write(piece)) writes++;
+    expect(FILE_WRITE_AHEAD).toBe(1 << 20);
+    expect(writes).toBe(FILE_WRITE_AHEAD / piece.length - 1);
+    await file.commit();
+    expect(readFileSync(target).length).toBe((writes + 1) * piece.length);
+  });
+
   it('writes to a temporary name beside the target and renames it on commit', async () => {
     const target = join(dir, 'hits.jsonl');
     const file = openOutputFile(target);
