@@ -9,12 +9,13 @@ import { setFlagsFromString } from 'node:v8';
 setFlagsFromString('--enable-experimental-regexp-engine-on-excessive-backtracks');
 // V8 lets the old generation grow to up to 4x what survived the last full collection before it
 // collects again (its factor follows the collector's speed); a hunt's old generation is mostly
-// its rules and the chunks in flight, and what grows beyond that is garbage. A fixed 1.45x keeps
-// peak memory ~30 MiB lower at two threads than V8's own factor. 1.3x kept it 3-7 MiB lower still,
-// but the program's thread then ran twice as many full collections (20 against 9 over 150 MB), and
-// 500 MB hunts at two threads took ~10 % longer (docs/performance.md, "A seventh host").
+// its rules and the chunks in flight, and what grows beyond that is garbage. A fixed 1.3x keeps
+// peak memory ~30 MiB lower at two threads for a few percent more collection (docs/performance.md).
+// 1.45x was 5-16 % faster over 500 MB at two threads (the program's thread ran 12 full collections
+// over 150 MB instead of 20), but 3 MiB higher on average, and one of seven two-thread hunts over
+// 1 GB of XML peaked at 257.7 MiB, over the 256 MiB that memory is held to (docs/performance.md).
 // Read at every collection, so it holds for the main thread and the worker threads alike.
-setFlagsFromString('--heap-growing-percent=45');
+setFlagsFromString('--heap-growing-percent=30');
 // TurboFan inlines callees into a hot function up to 920 bytes of bytecode in all by default. The
 // hunt's hot functions are large (the raw walk, the parsers, the rule closures' callers), and each
 // thread compiles them again after every deoptimisation of its warm-up: over 150 MB with SigmaHQ's
