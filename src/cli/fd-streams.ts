@@ -1,7 +1,7 @@
-import { createReadStream, createWriteStream, fstatSync } from 'node:fs';
+import { createReadStream, fstatSync } from 'node:fs';
 import net from 'node:net';
 import tty from 'node:tty';
-import { FILE_WRITE_AHEAD } from '../output/index.js';
+import { fileWriteStream } from '../output/index.js';
 
 /** How Node opens a standard descriptor of this kind as a process stream. */
 function kindOf(fd: number): 'tty' | 'pipe' | 'file' {
@@ -20,7 +20,7 @@ export function fdWritable(fd: 1 | 2): NodeJS.WritableStream {
   const kind = kindOf(fd);
   if (kind === 'tty') return new tty.WriteStream(fd);
   if (kind === 'pipe') return new net.Socket({ fd, readable: false, writable: true });
-  return createWriteStream('', { fd, autoClose: false, highWaterMark: FILE_WRITE_AHEAD });
+  return fileWriteStream(fd);
 }
 
 /** Standard input, opened as fdWritable opens the outputs. */

@@ -4,7 +4,7 @@ export { CSV_COLUMNS, csvCell } from './csv-sink.js';
 export { detailsFor } from './details.js';
 export { escapeForTerminal, jsonForTerminal } from './escape.js';
 export { hitJson } from './json-sinks.js';
-export { type OutputFile, openOutputFile } from './output-file.js';
+export { fileWriteStream, type OutputFile, openOutputFile } from './output-file.js';
 export { createProgress, type Progress, type ProgressOptions, type ProgressStream } from './progress.js';
 export { createSink, formatFromPath } from './sink.js';
 export { renderSummary, type ScanSummary, type SummaryOptions } from './summary.js';

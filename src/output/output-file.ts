@@ -9,9 +9,15 @@ import {
   renameSync,
   statSync,
   unlink,
+  type WriteStream,
 } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { FILE_WRITE_AHEAD } from './buffered-writer.js';
+
+/** A write stream over an open file descriptor, left open when the stream ends (see FILE_WRITE_AHEAD). */
+export function fileWriteStream(fd: number): WriteStream {
+  return createWriteStream('', { fd, autoClose: false, highWaterMark: FILE_WRITE_AHEAD });
+}
 
 export interface OutputFile {
   stream: NodeJS.WritableStream;
@@ -36,7 +42,7 @@ export function openOutputFile(path: string, opts: { append?: boolean } = {}): O
   if (appending) copyFileSync(path, temp);
   const existingBytes = appending ? statSync(temp).size : 0;
   const fd = openSync(temp, appending ? 'a' : 'wx', 0o644);
-  const stream = createWriteStream('', { fd, autoClose: false, highWaterMark: FILE_WRITE_AHEAD });
+  const stream = fileWriteStream(fd);
   let failure: unknown;
   stream.on('error', (err) => {
     failure ??= err;
