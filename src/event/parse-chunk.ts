@@ -91,12 +91,15 @@ function newlines(buf: Buffer, from: number, to: number): number {
 }
 
 /**
- * Records decoded a few hundred KiB at a time. Node copies a Latin-1 string of more than ~1 MB into
- * a C-heap block of its own (an external string), freed only when the collector reaches it: one
- * 2-3 MiB allocation per chunk, and a freed block that size keeps glibc's mmap threshold high for
- * the rest of the process (common/scratch-read.ts). Smaller strings live in V8's heap.
+ * Records decoded 64 KiB at a time. Node copies a Latin-1 string of more than ~1 MB into a C-heap
+ * block of its own (an external string), freed only when the collector reaches it: one 2-3 MiB
+ * allocation per chunk, and a freed block that size keeps glibc's mmap threshold high for the rest
+ * of the process (common/scratch-read.ts). Smaller strings live in V8's heap, but one above V8's
+ * regular object size (128 KiB) goes to its large-object space, in the old generation, and a value
+ * sliced from it keeps all of it alive: with 512 KiB parts a two-thread hunt over 500 MB of ASCII
+ * python-evtx XML peaked 7-8 MiB higher, for no gain in time (docs/performance.md).
  */
-const SEGMENT_BYTES = 512 * 1024;
+const SEGMENT_BYTES = 64 * 1024;
 
 /**
  * A chunk decoded and parsed in parts, each cut after a record's `</Event>` (so each part holds

@@ -432,6 +432,20 @@ describe('screening raw records before parsing', () => {
     );
     expect(hits).toEqual([1]);
     expect(evaluated).toEqual([1]);
+    // Scanned raw (rawXml), an XML record's ranges do not hold anchors (rule-index.ts, anchorBits):
+    // the whole-value rule is evaluated too, and the hits are the same.
+    const rawEvaluated: number[] = [];
+    const rawEngine = compileSigma(rs, { rawXml: true, onEvaluated: (r) => rawEvaluated.push(r) });
+    const rawHits: number[] = [];
+    parseChunk(
+      { format: 'xml', data: Buffer.from(xml), offset: 0, line: 1 },
+      'test',
+      (ev) => rawEngine.matchScreened(ev, (r) => rawHits.push(r)),
+      () => undefined,
+      { screen: (b, from, to, f) => rawEngine.screen(b, from, to, f) },
+    );
+    expect(rawHits).toEqual([1]);
+    expect(rawEvaluated).toEqual([1, 2]);
   });
 
   it('reads the key from the parsed event when the raw one cannot be trusted', async () => {
