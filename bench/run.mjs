@@ -6,7 +6,7 @@
 //   SPOOR_BENCH_REPEAT=3    run each measurement 3 times and report the fastest (peak RSS: the
 //                           highest of the runs); on a shared machine single runs move by ±15 %
 //
-// Builds deterministic XML (wevtutil style) and NDJSON (evtx_dump) inputs under bench/data/ from
+// Builds deterministic XML (wevtutil and python-evtx style) and NDJSON (evtx_dump) inputs under bench/data/ from
 // fixtures/ and ../shared/corpus/logs (when present), runs bench/read.mjs, times rule loading and
 // compiling, then runs `node bin/spoor.js hunt FILE --jsonl --sort none -q --threads N > /dev/null`
 // with the bundled rules and the SigmaHQ Windows rules (when present), beside `grep -c` over the
@@ -102,6 +102,7 @@ async function main() {
 
   const inputs = {
     xml: await buildInput('xml', targetMb),
+    pyxml: await buildInput('pyxml', targetMb),
     ndjson: await buildInput('ndjson', targetMb),
   };
 
@@ -150,7 +151,7 @@ async function main() {
   for (const rs of ruleSets) {
     const env = { XDG_CACHE_HOME: cacheDir };
     const startup = results.rules.find((r) => r.name === rs.name).e2eWarm;
-    for (const kind of ['ndjson', 'xml']) {
+    for (const kind of ['ndjson', 'xml', 'pyxml']) {
       const { file, events, bytes } = inputs[kind];
       const mb = bytes / 1e6;
       const byThreads = {};
