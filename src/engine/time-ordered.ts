@@ -15,6 +15,16 @@ export interface CarriedWindows {
   stages: { ruleId: string; hits: StageRecord['hits']; event: EventSnapshot }[];
 }
 
+/**
+ * `s` in a string of its own. A value the parser cut from the text of a whole part of a chunk
+ * (event/parse-chunk.ts) is a slice that keeps all of that text alive, and a base match is kept
+ * until the input is over: over 500 MB of python-evtx XML at one thread, such slices held ~80 MB
+ * (docs/performance.md). Joined and cut again, the text is copied, and only the copy is kept.
+ */
+function ownCopy(s: string): string {
+  return ` ${s}`.slice(1);
+}
+
 /** How far back a sequence without `maxspan` may reach across runs. */
 const UNBOUNDED_SEQUENCE_CARRY_MS = 24 * 3_600_000;
 
@@ -118,7 +128,7 @@ export class TimeOrderedMatchers {
       if (!Object.hasOwn(ev.fields, name)) continue;
       const v = ev.fields[name]!;
       const text = typeof v === 'string' ? v : v.join(',');
-      if (text !== '') fields[name] = text;
+      if (text !== '') fields[name] = ownCopy(text);
     }
     this.baseMatches.push({ ruleId, timestamp: ev.timestamp, fields, hitId, source: ev.src });
     this.seen(ev.timestamp);
