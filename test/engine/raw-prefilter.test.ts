@@ -416,36 +416,32 @@ describe('screening raw records before parsing', () => {
     });
     // A value the view splits into a list (`<string>…</string>` items): the item ends in c$.
     expect(run('"ShareName":"<string>a</string><string>\\\\\\\\*\\\\C$</string>"').hits).toEqual([0]);
-    // Parsed values (XML) are checked the same way, value by value: the rule is not even evaluated.
-    const evaluated: number[] = [];
-    const engine = compileSigma(rs, { onEvaluated: (r) => evaluated.push(r) });
     const xml = xmlRecord(
       "<Data Name='IntegrityLevel'>SystemHigh</Data><Data Name='Image'>c:\\tools\\y</Data>",
     );
-    const hits: number[] = [];
-    parseChunk(
-      { format: 'xml', data: Buffer.from(xml), offset: 0, line: 1 },
-      'test',
-      (ev) => engine.matchScreened(ev, (r) => hits.push(r)),
-      () => undefined,
-      { screen: (b, from, to, f) => engine.screen(b, from, to, f) },
-    );
-    expect(hits).toEqual([1]);
-    expect(evaluated).toEqual([1]);
+    /** The record screened and matched as a worker does, with the rules each evaluation reached. */
+    const evaluate = (opts: CompileOptions): { hits: number[]; evaluated: number[] } => {
+      const evaluated: number[] = [];
+      const engine = compileSigma(rs, { ...opts, onEvaluated: (r) => evaluated.push(r) });
+      const hits: number[] = [];
+      parseChunk(
+        { format: 'xml', data: Buffer.from(xml), offset: 0, line: 1 },
+        'test',
+        (ev) => engine.matchScreened(ev, (r) => hits.push(r)),
+        () => undefined,
+        { screen: (b, from, to, f) => engine.screen(b, from, to, f) },
+      );
+      return { hits, evaluated };
+    };
+    // Parsed values (XML) are checked the same way, value by value: the rule is not even evaluated.
+    const parsed = evaluate({});
+    expect(parsed.hits).toEqual([1]);
+    expect(parsed.evaluated).toEqual([1]);
     // Scanned raw (rawXml), an XML record's ranges do not hold anchors (rule-index.ts, anchorBits):
     // the whole-value rule is evaluated too, and the hits are the same.
-    const rawEvaluated: number[] = [];
-    const rawEngine = compileSigma(rs, { rawXml: true, onEvaluated: (r) => rawEvaluated.push(r) });
-    const rawHits: number[] = [];
-    parseChunk(
-      { format: 'xml', data: Buffer.from(xml), offset: 0, line: 1 },
-      'test',
-      (ev) => rawEngine.matchScreened(ev, (r) => rawHits.push(r)),
-      () => undefined,
-      { screen: (b, from, to, f) => rawEngine.screen(b, from, to, f) },
-    );
-    expect(rawHits).toEqual([1]);
-    expect(rawEvaluated).toEqual([1, 2]);
+    const raw = evaluate({ rawXml: true });
+    expect(raw.hits).toEqual([1]);
+    expect(raw.evaluated).toEqual([1, 2]);
   });
 
   it('reads the key from the parsed event when the raw one cannot be trusted', async () => {
