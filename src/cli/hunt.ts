@@ -153,7 +153,7 @@ export async function runHunt(paths: string[], opts: HuntOptions, io: Io): Promi
       if (time >= keepFrom) emitted.push(hit.hit_id);
       if (!emittedBefore.has(hit.hit_id)) await h.writer.emit(hit);
     };
-    const stateful = await matchers.finish();
+    const stateful = await matchers.finish(h.session !== undefined);
     for (const c of stateful.correlations) {
       if (output.has(c.ruleId)) await emitStateful(toHitRecord(c), c.timestamp);
     }

@@ -3,6 +3,7 @@ import { parseChunk, type Screen } from '../event/index.js';
 import type { AutomatonCache } from './automaton-cache.js';
 import { AutomatonStore } from './automaton-store.js';
 import { EqlRunner } from './eql-runner.js';
+import { stageRecord } from './kept-records.js';
 import type {
   ChunkJob,
   ChunkResult,
@@ -103,8 +104,11 @@ export class ChunkMatcher {
     const onEql = (rule: number): void => {
       hits.push({ kind: 'eql', rule, event: snapshotNow() });
     };
+    let stageText: string | undefined;
     const onStages = (rule: number, stageHits: StageRecord['hits']): void => {
-      stages.push({ rule, hits: stageHits, event: snapshotNow() });
+      const rec = stageRecord(rule, stageHits, snapshotNow(), stageText);
+      stageText = rec.event;
+      stages.push(rec);
     };
     const stats = parseChunk(
       job,
@@ -121,6 +125,7 @@ export class ChunkMatcher {
         currentSrc = src;
         snap = undefined;
         lean = undefined;
+        stageText = undefined;
         if (screen) sigma.matchScreened(ev, onSigma);
         else sigma.match(ev, onSigma);
         if (!eql.empty) eql.run(ev, onEql, onStages);

@@ -1,4 +1,5 @@
 export { EqlRunner } from './eql-runner.js';
+export { stageEvent, stageRecord } from './kept-records.js';
 export type {
   ChunkJob,
   ChunkResult,
@@ -24,7 +25,8 @@ export { correlationMeta, loadRuleSet, type RuleSet, type RuleSetOptions } from 
 export { Scanner, type ScannerOptions } from './scanner.js';
 export type { RecordFormat } from './sigma-engine.js';
 export { type CompiledSigma, type CompileOptions, compileSigma } from './sigma-engine.js';
-export { SpillSorter } from './spill-sort.js';
+export { RunLines } from './run-lines.js';
+export { type SpillOptions, SpillSorter } from './spill-sort.js';
 export { TextShelf } from './text-bytes.js';
 export {
   type CarriedWindows,

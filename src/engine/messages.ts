@@ -111,12 +111,22 @@ export type HitRenderer = (rule: number, ev: EventSnapshot) => RenderedHit | und
 /** Builds a thread's renderer from WorkerInit.render (undefined: none). */
 export type RendererFactory = (render: unknown) => HitRenderer | undefined;
 
-/** An event that matched one or more stages of an EQL sequence rule. */
+/**
+ * An event that matched one or more stages of an EQL sequence rule. Such records are kept until the
+ * input is over (engine/time-ordered.ts), so the event travels and is kept as its JSON text: one
+ * flat string that costs its length, where the snapshot's values would be many strings, and, on the
+ * thread that parsed them, slices that keep whole decoded parts of a chunk alive.
+ */
 export interface StageRecord {
   /** Index into WorkerInit.eql. */
   rule: number;
+  /** The stages the event fills and its join keys (strings of their own, never slices). */
   hits: StageHit[];
-  event: EventSnapshot;
+  /** The event's time and place, for the order records are replayed in. */
+  timestamp: number;
+  src: SourceRef;
+  /** The EventSnapshot, as JSON (see `stageEvent` to read it back). */
+  event: string;
 }
 
 export interface ChunkResult {

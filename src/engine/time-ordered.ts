@@ -6,6 +6,7 @@ import {
   compareMatches,
 } from '../correlation/index.js';
 import { applyPipes, type EqlRuleIR, SequenceMachine, type SequenceResult } from '../eql/index.js';
+import { decodeStage, encodeStage, ownCopy, stageEvent, stageRecord } from './kept-records.js';
 import type { EventSnapshot, StageRecord } from './messages.js';
 import { SpillSorter } from './spill-sort.js';
 
@@ -13,16 +14,6 @@ import { SpillSorter } from './spill-sort.js';
 export interface CarriedWindows {
   base: BaseMatch[];
   stages: { ruleId: string; hits: StageRecord['hits']; event: EventSnapshot }[];
-}
-
-/**
- * `s` in a string of its own. A value the parser cut from the text of a whole part of a chunk
- * (event/parse-chunk.ts) is a slice that keeps all of that text alive, and a base match is kept
- * until the input is over: over 500 MB of python-evtx XML at one thread, such slices held ~80 MB
- * (docs/performance.md). Joined and cut again, the text is copied, and only the copy is kept.
- */
-function ownCopy(s: string): string {
-  return ` ${s}`.slice(1);
 }
 
 /** How far back a sequence without `maxspan` may reach across runs. */
@@ -37,12 +28,22 @@ export interface SequenceHit {
 }
 
 function stageOrder(a: StageRecord, b: StageRecord): number {
-  const x = a.event;
-  const y = b.event;
-  if (x.timestamp !== y.timestamp) return x.timestamp - y.timestamp;
-  if (x.src.file !== y.src.file) return x.src.file < y.src.file ? -1 : 1;
-  const p = (x.src.offset ?? x.src.line ?? 0) - (y.src.offset ?? y.src.line ?? 0);
+  if (a.timestamp !== b.timestamp) return a.timestamp - b.timestamp;
+  if (a.src.file !== b.src.file) return a.src.file < b.src.file ? -1 : 1;
+  const p = (a.src.offset ?? a.src.line ?? 0) - (b.src.offset ?? b.src.line ?? 0);
   return p !== 0 ? p : a.rule - b.rule;
+}
+
+/**
+ * Stage records held in memory before a sorted run goes to disk, by the length of their events'
+ * text: a record is ~1.7 kB on average over the shared corpus with Elastic's Windows rules, and a
+ * limit by count alone (200,000) let 500 MB of XML keep ~120,000 of them, over 400 MiB
+ * (docs/performance.md).
+ */
+const STAGE_TEXT_BUDGET = 32 * 1024 * 1024;
+
+function stageWeight(r: StageRecord): number {
+  return r.event.length + 64;
 }
 
 /** What the cross-event machines produced once the input is over. */
@@ -71,7 +72,12 @@ function keyNames(rule: EqlRuleIR): string[] {
  */
 export class TimeOrderedMatchers {
   private readonly baseMatches = new SpillSorter<BaseMatch>(compareMatches);
-  private readonly stageRecords = new SpillSorter<StageRecord>(stageOrder);
+  private readonly stageRecords = new SpillSorter<StageRecord>(stageOrder, undefined, {
+    weigh: stageWeight,
+    budget: STAGE_TEXT_BUDGET,
+    encode: encodeStage,
+    decode: decodeStage,
+  });
   private readonly fieldsByRule: Record<string, string[]>;
   /** The longest stretch of time one correlation or sequence can span (chains add up). */
   readonly horizonMs: number;
@@ -106,7 +112,7 @@ export class TimeOrderedMatchers {
     for (const s of carried.stages) {
       const rule = index.get(s.ruleId);
       if (rule === undefined || typeof s.event.timestamp !== 'number') continue;
-      this.stageRecords.push({ rule, hits: s.hits, event: s.event });
+      this.stageRecords.push(stageRecord(rule, s.hits, s.event));
       this.seen(s.event.timestamp);
     }
   }
@@ -135,38 +141,47 @@ export class TimeOrderedMatchers {
   }
 
   addStages(rec: StageRecord): void {
-    if (Number.isNaN(rec.event.timestamp)) return;
+    if (Number.isNaN(rec.timestamp)) return;
     this.stageRecords.push(rec);
-    this.seen(rec.event.timestamp);
+    this.seen(rec.timestamp);
   }
 
-  /** Replays everything gathered, in time order, through the correlation and sequence machines. */
-  async finish(): Promise<TimeOrderedResults> {
+  /**
+   * Replays everything gathered, in time order, through the correlation and sequence machines.
+   * `carryWindows: false` (no scheduled-run state to save) leaves `carry` empty, and spares reading back
+   * every recent sequence-stage event for it.
+   */
+  async finish(carryWindows = true): Promise<TimeOrderedResults> {
     const from = this.carryFrom;
     const carry: CarriedWindows = { base: [], stages: [] };
     const correlations: CorrelationHit[] = [];
     const engine = this.plan.correlations.length > 0 ? new CorrelationEngine(this.plan) : undefined;
     for await (const m of this.baseMatches.drain()) {
-      if (m.timestamp >= from) carry.base.push(m);
+      if (carryWindows && m.timestamp >= from) carry.base.push(m);
       if (engine) correlations.push(...engine.push(m));
     }
     engine?.finish();
 
-    const machines = new Map<number, SequenceMachine<EventSnapshot>>();
-    const results = new Map<number, SequenceResult<EventSnapshot>[]>();
+    // The machines carry each event as its text; only the events of a sequence found are read back.
+    const machines = new Map<number, SequenceMachine<string>>();
+    const results = new Map<number, SequenceResult<string>[]>();
     for await (const rec of this.stageRecords.drain()) {
-      if (rec.event.timestamp >= from) {
-        carry.stages.push({ ruleId: this.eqlRules[rec.rule]!.id, hits: rec.hits, event: rec.event });
+      if (carryWindows && rec.timestamp >= from) {
+        carry.stages.push({
+          ruleId: this.eqlRules[rec.rule]!.id,
+          hits: rec.hits,
+          event: stageEvent(rec.event),
+        });
       }
       let machine = machines.get(rec.rule);
       if (!machine) {
-        machine = new SequenceMachine<EventSnapshot>(this.eqlRules[rec.rule]!);
+        machine = new SequenceMachine<string>(this.eqlRules[rec.rule]!);
         machines.set(rec.rule, machine);
         results.set(rec.rule, []);
       }
       results
         .get(rec.rule)!
-        .push(...machine.push({ timestamp: rec.event.timestamp, event: rec.event, hits: rec.hits }));
+        .push(...machine.push({ timestamp: rec.timestamp, event: rec.event, hits: rec.hits }));
     }
     const sequences: SequenceHit[] = [];
     for (const [ruleIndex, machine] of machines) {
@@ -178,7 +193,7 @@ export class TimeOrderedMatchers {
         r.key.forEach((v, i) => {
           group[names[i] ?? `key${i}`] = v;
         });
-        sequences.push({ rule, group, events: r.events });
+        sequences.push({ rule, group, events: r.events.map((e) => (e === null ? null : stageEvent(e))) });
       }
     }
     return { correlations, sequences, carry };

@@ -1,7 +1,8 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SpillSorter } from '../../src/engine/index.js';
+import { RunLines, SpillSorter } from '../../src/engine/index.js';
 
 function spillDirs(): string[] {
   return readdirSync(tmpdir()).filter((n) => n.startsWith('spoor-sort-'));
@@ -27,6 +28,18 @@ describe('SpillSorter', () => {
     expect(spillDirs().filter((d) => !before.has(d))).toEqual([]);
   });
 
+  it("spills by the records' cost when given a budget, whatever their count", async () => {
+    const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+    const sorter = new SpillSorter<string>(cmp, 1_000, { weigh: (s) => s.length, budget: 100 });
+    const items = ['x'.repeat(60), 'a', 'é'.repeat(50), 'b"\\\n', 'm'.repeat(99), 'c'];
+    for (const s of items) sorter.push(s);
+    // 60 + 1 + 50 reaches 100, then 5 + 99; 'c' stays in memory.
+    expect(sorter.spilledRuns).toBe(2);
+    const out: string[] = [];
+    for await (const x of sorter.drain()) out.push(x);
+    expect(out).toEqual([...items].sort(cmp));
+  });
+
   it('stays in memory below the limit', async () => {
     const sorter = new SpillSorter<number>((a, b) => a - b, 10);
     for (const n of [3, 1, 2]) sorter.push(n);
@@ -35,5 +48,23 @@ describe('SpillSorter', () => {
     for await (const x of sorter.drain()) out.push(x);
     expect(out).toEqual([1, 2, 3]);
     expect(existsSync(tmpdir())).toBe(true);
+  });
+
+  it('reads a run back line by line: lines past a block, characters cut by a block, no final newline', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'spoor-lines-'));
+    try {
+      const long = 'é'.repeat(700_000); // 1.4 MB of UTF-8: past the 1 MiB block, cut inside a character
+      const lines = ['first', '', long, `${'x'.repeat(1_048_575)}ü`, 'last without a newline'];
+      const path = join(dir, 'run.jsonl');
+      writeFileSync(path, lines.join('\n'));
+      const reader = new RunLines(path);
+      const read: string[] = [];
+      for (let l = reader.next(); l !== undefined; l = reader.next()) read.push(l);
+      expect(read).toEqual(lines);
+      expect(reader.next()).toBeUndefined();
+      reader.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
