@@ -22,10 +22,10 @@ export {
   unpackDetection,
 } from './packed-detections.js';
 export { correlationMeta, loadRuleSet, type RuleSet, type RuleSetOptions } from './ruleset.js';
+export { RunLines } from './run-lines.js';
 export { Scanner, type ScannerOptions } from './scanner.js';
 export type { RecordFormat } from './sigma-engine.js';
 export { type CompiledSigma, type CompileOptions, compileSigma } from './sigma-engine.js';
-export { RunLines } from './run-lines.js';
 export { type SpillOptions, SpillSorter } from './spill-sort.js';
 export { TextShelf } from './text-bytes.js';
 export {
