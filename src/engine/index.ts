@@ -1,4 +1,5 @@
-export { EqlRunner } from './eql-runner.js';
+export { valueNeed } from './eql-index.js';
+export { EqlRunner, type EqlRunnerOptions } from './eql-runner.js';
 export { stageEvent, stageRecord } from './kept-records.js';
 export type {
   ChunkJob,
