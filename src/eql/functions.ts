@@ -1,4 +1,4 @@
-import { cidrContains, parseCidr, parseIp } from './cidr.js';
+import { cidrContains, parseCidrOnce, parseIpOnce } from './cidr.js';
 import { anyOf, first, isNullValue, type Scalar, toNumber, toText, type Value } from './values.js';
 
 /**
@@ -91,12 +91,12 @@ export const FUNCTIONS: Record<string, FunctionImpl> = {
   cidrMatch: (args) => {
     const cidrs = args.slice(1).map((a) => {
       const t = text(a);
-      return t === null ? null : parseCidr(t);
+      return t === null ? null : parseCidrOnce(t);
     });
     return anyOf(args[0], (x) => {
       const t = toText(x);
       if (t === null) return null;
-      const ip = parseIp(t);
+      const ip = parseIpOnce(t);
       if (ip === null) return false;
       return cidrs.some((c) => c !== null && cidrContains(c, ip));
     });

@@ -96,6 +96,24 @@ describe('expression semantics', () => {
     expect(where('a in~ ("ABC")', { a: 'abc' })).toBe(true);
     expect(where('a in~ ("a*")', { a: 'abc' })).toBe(false);
     expect(where('cidrmatch(ip, "10.0.0.0/8", "fd00::/8")', { ip: 'fd12::1' })).toBe(true);
+  });
+
+  it('cidrMatch answers the same once its ranges and addresses are remembered, past the memo limit too', () => {
+    const q = 'cidrmatch(ip, "10.0.0.0/8", "192.168.0.0/16", net)';
+    const answers = (): (boolean | null)[] => {
+      const out: (boolean | null)[] = [];
+      for (let i = 0; i < 5_000; i++) {
+        const ip =
+          i % 3 === 0 ? `10.${i % 256}.0.1` : i % 3 === 1 ? `172.16.${i % 256}.${i >> 8}` : 'nonsense';
+        out.push(where(q, { ip, net: `172.16.${i % 7}.0/24` }));
+      }
+      return out;
+    };
+    const first = answers();
+    expect(answers()).toEqual(first);
+    expect(first.slice(0, 6)).toEqual([true, true, false, true, true, false]);
+    // Every 10.x address, and the 172.16.a.b ones whose a (i mod 256) is the range's i mod 7.
+    expect(first.filter((x) => x === true)).toHaveLength(1_667 + 7);
     expect(
       where('length(substring(p, 0, length(p) - (length(n) + 1))) == 10', {
         p: 'C:\\Windows\\x.dll',
