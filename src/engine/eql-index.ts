@@ -72,15 +72,11 @@ function need(e: Expr): ValueNeed | null {
  */
 const UNSELECTIVE = new Set(['host.os.type', 'event.type', 'event.category', 'event.kind', 'event.action']);
 
-/**
- * The most selective need of an event query (the fewest keys, fields that separate events only), or
- * null when its condition has none: then the query is tried on every event of its category.
- */
-export function valueNeed(q: EqlQuery): ValueNeed | null {
-  if (q.kind !== 'event') return null;
+/** The most selective need of one condition (the fewest keys, fields that separate events only). */
+function bestNeed(where: Expr): ValueNeed | null {
   let best: ValueNeed | null = null;
   let bestKeys = Number.POSITIVE_INFINITY;
-  for (const c of conjuncts(q.where)) {
+  for (const c of conjuncts(where)) {
     const n = need(c);
     if (n === null || n.choices.some((x) => UNSELECTIVE.has(x.path))) continue;
     const keys = n.choices.reduce((sum, x) => sum + x.keys.length, 0);
@@ -90,4 +86,22 @@ export function valueNeed(q: EqlQuery): ValueNeed | null {
     }
   }
   return best;
+}
+
+/**
+ * What an event must hold for the query to report anything about it, or null when the query may
+ * report on any event of its categories. An event query needs its condition's most selective need;
+ * a sequence or sample reports the stages an event fills (its `until` and missing-event stages
+ * too), so it needs what one of its stages needs, and nothing when one of them needs nothing.
+ */
+export function valueNeed(q: EqlQuery): ValueNeed | null {
+  if (q.kind === 'event') return bestNeed(q.where);
+  const stages = q.kind === 'sequence' && q.until !== null ? [...q.stages, q.until] : q.stages;
+  const choices: ValueNeed['choices'] = [];
+  for (const s of stages) {
+    const n = bestNeed(s.where);
+    if (n === null) return null;
+    choices.push(...n.choices);
+  }
+  return { choices };
 }

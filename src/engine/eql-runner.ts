@@ -10,7 +10,7 @@ import type { Event } from '../event/index.js';
 import { valueNeed } from './eql-index.js';
 
 export interface EqlRunnerOptions {
-  /** Index event queries by a value their condition needs (eql-index.ts); on by default. */
+  /** Index rules by a value their condition needs (eql-index.ts); on by default. */
   index?: boolean;
 }
 
@@ -23,9 +23,9 @@ interface Group {
 /**
  * Runs compiled EQL rules over events in a worker, tried only when the event's category can match:
  * event queries report a match; sequence rules report the stages the event fills and its join keys.
- * An event query whose condition needs a field to hold one of a few values (`process.name :
- * "x.exe"`, `registry.value in (…)`, either of two such fields) is tried only on the events whose
- * value is one of them: most of Elastic's Windows event queries have such a need.
+ * A rule whose condition needs a field to hold one of a few values (`process.name : "x.exe"`,
+ * `registry.value in (…)`, either of two such fields; for a sequence, every stage needing one) is
+ * tried only on the events that hold one of them: most of Elastic's Windows rules have such a need.
  */
 export class EqlRunner {
   private readonly compiled: CompiledEql[];

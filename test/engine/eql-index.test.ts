@@ -75,8 +75,21 @@ describe('the EQL event-query index', () => {
       'process where process.name : "a.exe" or process.args : "*x*"',
       'process where host.os.type == "windows" and event.type == "start"',
       'sequence [process where process.name : "a.exe"] [network where true]',
+      'sequence [process where process.name : "a.exe"] [file where file.name : "b"] until [any where true]',
     ])
       expect(need(q), q).toBeNull();
+    // A sequence needs what one of its stages needs, its until stage included.
+    expect(
+      need(
+        'sequence [process where process.name : "a.exe"] [file where file.name : "B"] until [x where y == "c"]',
+      ),
+    ).toEqual({
+      choices: [
+        { path: 'process.name', keys: ['a.exe'] },
+        { path: 'file.name', keys: ['b'] },
+        { path: 'y', keys: ['c'] },
+      ],
+    });
   });
 
   it('gives the same matches as trying every rule of the category, on the fixtures', () => {
@@ -87,6 +100,7 @@ describe('the EQL event-query index', () => {
       'any where process.name : "system" or ?process.pe.original_file_name == "x"',
       'process where process.args : "c:\\\\windows\\\\system32\\\\hostname.exe"',
       'sequence by host.name [process where process.name : "hostname.exe"] [process where true]',
+      'sequence by host.name [process where process.name : "whoami.exe"] [process where process.name : "hostname.exe"]',
     ].map((q, i) => eqlRuleFromQuery(q, i + 1));
     const files = [
       ...logFiles(path.join(ROOT, 'fixtures/eql')),
@@ -97,6 +111,11 @@ describe('the EQL event-query index', () => {
     const matched = new Set(indexed.filter((l) => l.includes(' match ')).map((l) => l.split(' ')[2]));
     // Case-sensitive `==` finds nothing where the log writes HOSTNAME.EXE; the others do.
     expect([...matched].sort()).toEqual(['eql-query-1', 'eql-query-2', 'eql-query-4', 'eql-query-5']);
+    // The indexed sequence has both of its stages filled.
+    const staged = indexed.filter((l) => l.includes(' stages eql-query-7 '));
+    expect(new Set(staged.map((l) => JSON.parse(l.split(' ').slice(3).join(' '))[0].stage))).toEqual(
+      new Set([0, 1]),
+    );
   });
 
   it.skipIf(!hasShared)(
