@@ -1,19 +1,23 @@
 import { levelRank } from '../common/index.js';
+import { SpillSorter } from '../engine/index.js';
 import {
   createSink,
   type HitRecord,
   type HitSink,
+  layoutOnly,
   type OutputFile,
   openOutputFile,
   SummaryAccumulator,
 } from '../output/index.js';
+import { HELD_HITS } from './held-hits.js';
 import { compareHits } from './hits.js';
 import type { HuntOptions } from './hunt.js';
 import type { Io } from './io.js';
 
 /**
  * Where a hunt's hits go: the sink (stdout or `-o FILE` through a temporary file), `--dedup`,
- * `--fail-on`, the summary counts, and with `--sort time` the hits held until the end and sorted.
+ * `--fail-on`, the summary counts, and with `--sort time` the hits held until the end and sorted
+ * (with bounded memory: past a size, sorted runs go to temporary files).
  */
 export class HitWriter {
   readonly summary = new SummaryAccumulator();
@@ -21,7 +25,8 @@ export class HitWriter {
   count = 0;
   failHit = false;
   private readonly seen = new Set<string>();
-  private readonly held: HitRecord[] = [];
+  /** With `--sort time`: the hits, sorted in memory and in runs on disk past a size (held-hits.ts). */
+  private readonly held = new SpillSorter<HitRecord>(compareHits, undefined, HELD_HITS);
 
   private constructor(
     private readonly opts: HuntOptions,
@@ -63,7 +68,9 @@ export class HitWriter {
     this.summary.add(h);
     this.count++;
     if (this.opts.failOn && levelRank(h.level) >= levelRank(this.opts.failOn)) this.failHit = true;
-    if (this.holdsHits) this.held.push(h);
+    // The table and CSV show a hit's details, not its event's fields: those are not held.
+    if (this.holdsHits)
+      this.held.push(this.opts.format === 'table' || this.opts.format === 'csv' ? layoutOnly(h) : h);
     else await this.write(h);
   }
 
@@ -79,19 +86,19 @@ export class HitWriter {
    */
   async close(interrupted: boolean): Promise<void> {
     try {
-      this.held.sort(compareHits);
-      for (const h of this.held) await this.write(h);
-      this.held.length = 0;
+      for await (const h of this.held.drain()) await this.write(h);
       await this.sink.end();
       if (this.file && interrupted) await this.file.abort();
       else if (this.file) await this.file.commit();
     } catch (err) {
+      this.held.discard();
       await this.file?.abort();
       throw err;
     }
   }
 
   async abort(): Promise<void> {
+    this.held.discard();
     await this.file?.abort();
   }
 }

@@ -101,6 +101,16 @@ export class SpillSorter<T> {
     this.held = 0;
   }
 
+  /** Drops every record pushed and removes the runs' files (when the records will not be read). */
+  discard(): void {
+    this.buffer = [];
+    this.count = 0;
+    this.held = 0;
+    if (this.dir) rmSync(this.dir, { recursive: true, force: true });
+    this.dir = undefined;
+    this.runs.length = 0;
+  }
+
   /** Every record pushed, in order; the sorter is empty (and its files gone) afterwards. */
   async *drain(): AsyncGenerator<T> {
     this.buffer.sort(this.compare);

@@ -1,6 +1,7 @@
 export { FILE_WRITE_AHEAD } from './buffered-writer.js';
 export { abbreviateChannel } from './channels.js';
 export { CSV_COLUMNS, csvCell } from './csv-sink.js';
+export { layoutOnly } from './detail-pairs.js';
 export { detailsFor } from './details.js';
 export { escapeForTerminal, jsonForTerminal } from './escape.js';
 export { hitJson } from './json-sinks.js';

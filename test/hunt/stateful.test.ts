@@ -137,4 +137,29 @@ describe('bounded memory for cross-event records', () => {
     const kinds = new Set(parse(normal.stdout).map((h) => h.rule.kind));
     expect(kinds).toEqual(new Set(['sigma', 'sigma-correlation', 'eql']));
   });
+
+  it('hits held for --sort time come back from disk the same, in every format', async () => {
+    const runs: [string[], string][] = [
+      [[CORR, join(ROOT, 'fixtures/eql'), join(ROOT, 'fixtures/sigma')], 'bundled rules'],
+      // Every event a hit, keys such as __proto__ and constructor among its fields.
+      [[join(ROOT, 'test/fixtures/input/shapes.ndjson'), '--eql', 'any where true'], 'hostile keys'],
+    ];
+    for (const [args, what] of runs) {
+      for (const format of ['jsonl', 'json', 'csv', 'table']) {
+        const argv = ['hunt', ...args, '--format', format, '-q'];
+        const held = await runCli(argv);
+        const spilled = await runCli(argv, { env: { SPOOR_SPILL_RECORDS: '2' } });
+        expect(held.code, `${what} ${format}`).toBe(0);
+        expect(spilled.stdout, `${what} ${format}`).toBe(held.stdout);
+        expect(held.stdout.length, `${what} ${format}`).toBeGreaterThan(200);
+      }
+    }
+    const shapes = join(ROOT, 'test/fixtures/input/shapes.ndjson');
+    const hostile = await runCli(['hunt', shapes, '--eql', 'any where true', '--jsonl'], {
+      env: { SPOOR_SPILL_RECORDS: '2' },
+    });
+    // A field named __proto__ read back from a run is still a field.
+    const events = parse(hostile.stdout).map((h) => h.event as Record<string, unknown>);
+    expect(events.some((e) => Object.hasOwn(e, '__proto__'))).toBe(true);
+  });
 });
