@@ -1,3 +1,4 @@
+import { dictFrom } from '../common/index.js';
 import type { SpillOptions } from '../engine/index.js';
 import type { HitRecord } from '../output/index.js';
 
@@ -37,19 +38,13 @@ function encode(h: HitRecord): string {
   return `${JSON.stringify(record)}\t${Buffer.from(json.buffer, json.byteOffset, json.length).toString('utf8')}`;
 }
 
-function dictOf<T>(o: Record<string, T>): Record<string, T> {
-  const d: Record<string, T> = Object.create(null);
-  for (const k of Object.keys(o)) d[k] = o[k]!;
-  return d;
-}
-
 /** The hit a line of a run holds, its dictionaries without a prototype (`__proto__` stays a key). */
 function decode(line: string): HitRecord {
   const tab = line.indexOf('\t');
   const h = JSON.parse(tab < 0 ? line : line.slice(0, tab)) as HitRecord;
-  h.details = dictOf(h.details);
-  if (h.event !== null) h.event = dictOf(h.event);
-  if (h.group !== undefined) h.group = dictOf(h.group);
+  h.details = dictFrom(h.details);
+  if (h.event !== null) h.event = dictFrom(h.event);
+  if (h.group !== undefined) h.group = dictFrom(h.group);
   if (tab >= 0) h.json = Buffer.from(line.slice(tab + 1), 'utf8');
   return h;
 }

@@ -4,5 +4,5 @@ export { internStrings } from './intern.js';
 export { LEVELS, type Level, levelRank, parseLevel } from './levels.js';
 export type { RuleMeta } from './rule-meta.js';
 export type { RuleProblem } from './rule-problem.js';
-export { type Dict, dict, hasKey } from './safe.js';
+export { type Dict, dict, dictFrom, hasKey } from './safe.js';
 export { readScratch } from './scratch-read.js';

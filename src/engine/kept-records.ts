@@ -1,5 +1,5 @@
+import { dictFrom } from '../common/index.js';
 import type { StageHit } from '../eql/index.js';
-import type { FieldValue } from '../event/index.js';
 import type { EventSnapshot, StageRecord } from './messages.js';
 
 /**
@@ -39,9 +39,7 @@ export function stageRecord(
  */
 export function stageEvent(text: string): EventSnapshot {
   const ev = JSON.parse(text) as EventSnapshot;
-  const fields: Record<string, FieldValue> = Object.create(null);
-  for (const k of Object.keys(ev.fields)) fields[k] = ev.fields[k]!;
-  ev.fields = fields;
+  ev.fields = dictFrom(ev.fields);
   return ev;
 }
 

@@ -36,9 +36,8 @@ function stageOrder(a: StageRecord, b: StageRecord): number {
 
 /**
  * Stage records held in memory before a sorted run goes to disk, by the length of their events'
- * text: a record is ~1.7 kB on average over the shared corpus with Elastic's Windows rules, and a
- * limit by count alone (200,000) let 500 MB of XML keep ~120,000 of them, over 400 MiB
- * (docs/performance.md).
+ * text: an event's is ~1.5 kB with Elastic's Windows rules, and a limit by count alone (200,000)
+ * let 500 MB of XML keep all 135,980 records, 637-654 MiB at one thread (docs/eql.md).
  */
 const STAGE_TEXT_BUDGET = 32 * 1024 * 1024;
 
