@@ -1,12 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import {
+  closeSync,
   mkdirSync,
+  openSync,
   readdirSync,
   readFileSync,
   renameSync,
   statSync,
   unlinkSync,
-  writeFileSync,
+  writeSync,
 } from 'node:fs';
 import path from 'node:path';
 import { Xxh64, xxh64 } from '@node-rs/xxhash';
@@ -52,18 +54,39 @@ export function openEntry(buf: Buffer, magic: string): Buffer | undefined {
 
 /**
  * Writes `payload` as the entry `name` in `dir` (created private to the user); false when it could
- * not be written (read-only home, full disk): a cache is only a shortcut.
+ * not be written (read-only home, full disk): a cache is only a shortcut. A payload given in parts
+ * is hashed and written part by part, never joined into one buffer (a multi-MB copy on the C heap,
+ * which paged.ts tells the cost of).
  */
-export function writeEntry(dir: string, name: string, magic: string, payload: Buffer): boolean {
+export function writeEntry(
+  dir: string,
+  name: string,
+  magic: string,
+  payload: Uint8Array | readonly Uint8Array[],
+): boolean {
+  const parts = payload instanceof Uint8Array ? [payload] : payload;
   let tmp: string | undefined;
+  let fd: number | undefined;
   try {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const head = Buffer.from(`${magic}${hex64(xxh64(payload))}`, 'latin1');
+    const h = new Xxh64();
+    for (const p of parts) h.update(p);
     tmp = path.join(dir, `.${name}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
-    writeFileSync(tmp, Buffer.concat([head, payload]), { mode: 0o600 });
+    fd = openSync(tmp, 'wx', 0o600);
+    writeAll(fd, Buffer.from(`${magic}${hex64(h.digest())}`, 'latin1'));
+    for (const p of parts) writeAll(fd, p);
+    closeSync(fd);
+    fd = undefined;
     renameSync(tmp, path.join(dir, name));
     return true;
   } catch {
+    if (fd !== undefined) {
+      try {
+        closeSync(fd);
+      } catch {
+        // closed already
+      }
+    }
     if (tmp !== undefined) {
       try {
         unlinkSync(tmp);
@@ -73,6 +96,10 @@ export function writeEntry(dir: string, name: string, magic: string, payload: Bu
     }
     return false;
   }
+}
+
+function writeAll(fd: number, b: Uint8Array): void {
+  for (let at = 0; at < b.length; ) at += writeSync(fd, b, at, b.length - at);
 }
 
 /**

@@ -76,7 +76,7 @@ export class AutomatonStore {
 
   /** Stores the tables built for `key`; failures are silent: the store is only a shortcut. */
   save(key: string, t: SharedAutomaton): void {
-    if (!writeEntry(this.dir, this.name(key), MAGIC, encode(t))) return;
+    if (!writeEntry(this.dir, this.name(key), MAGIC, encodeParts(t))) return;
     this.saved++;
     if (!this.pruned) {
       this.pruned = true;
@@ -85,7 +85,8 @@ export class AutomatonStore {
   }
 }
 
-export function encode(t: SharedAutomaton): Buffer {
+/** An entry's payload, in parts that point into the tables (nothing copied). */
+export function encodeParts(t: SharedAutomaton): Uint8Array[] {
   const header: Header = {
     wideBase: t.wideBase,
     width: t.width,
@@ -93,14 +94,18 @@ export function encode(t: SharedAutomaton): Buffer {
     arrays: ARRAYS.map((name) => ({ name, kind: kindOf(t[name]), length: t[name].length })),
   };
   const head = Buffer.from(JSON.stringify(header));
-  const parts: Buffer[] = [Buffer.alloc(4), head, Buffer.alloc(align8(4 + head.length) - 4 - head.length)];
-  parts[0]!.writeUInt32LE(head.length);
+  const parts: Uint8Array[] = [
+    Buffer.alloc(4),
+    head,
+    Buffer.alloc(align8(4 + head.length) - 4 - head.length),
+  ];
+  (parts[0] as Buffer).writeUInt32LE(head.length);
   for (const name of ARRAYS) {
     const a = t[name];
-    parts.push(Buffer.from(a.buffer, a.byteOffset, a.byteLength));
-    parts.push(Buffer.alloc(align8(a.byteLength) - a.byteLength));
+    parts.push(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
+    parts.push(new Uint8Array(align8(a.byteLength) - a.byteLength));
   }
-  return Buffer.concat(parts);
+  return parts;
 }
 
 /** The tables of a whole entry as written (magic word, hash, payload), or undefined. */

@@ -1,3 +1,5 @@
+import { scratchInt32 } from '../common/index.js';
+
 /** Classes given to characters outside ASCII: they share a few classes by their low bits. */
 const WIDE_CLASSES = 4;
 /** Classes of their own for ASCII characters: with class 0 and the wide ones, 64 in all. */
@@ -147,11 +149,13 @@ export class AhoCorasick {
       for (const c of [9, 10, 13]) this.ascii[c] = this.ascii[32]!;
     }
     // The trie is built straight into the transition table (0 = no child: no edge leads back to the
-    // root, and a child is always numbered after its parent), grown by doubling; no object per state.
+    // root, and a child is always numbered after its parent); no object per state. Its worst case is
+    // one state per literal character; when large, it is on paged memory, where only the rows written
+    // take memory and freeing it leaves the C heap's thresholds alone (common/paged.ts): multi-MB
+    // tables grown and freed on the C heap kept a hunt's peak ~30 MiB higher on its first run.
     let total = 1;
     for (const lit of lits) total += lit.length;
-    let cap = Math.min(total, 1024 + (total >> 1));
-    let trie = new Int32Array(cap << shift);
+    const trie = scratchInt32(total << shift);
     let states = 1;
     const endOf = new Int32Array(lits.length);
     lits.forEach((lit, id) => {
@@ -160,12 +164,6 @@ export class AhoCorasick {
         const at = (st << shift) | this.classOf(lit.charCodeAt(i));
         let n = trie[at]!;
         if (n === 0) {
-          if (states === cap) {
-            cap = Math.min(total, cap * 2);
-            const bigger = new Int32Array(cap << shift);
-            bigger.set(trie);
-            trie = bigger;
-          }
           n = states++;
           trie[at] = n;
         }
@@ -173,10 +171,18 @@ export class AhoCorasick {
       }
       endOf[id] = st;
     });
+    // The other working lists, one scratch block: fail, queue, own, count, outStart, fill, order, perm.
+    const work = scratchInt32(8 * states + 1);
+    let taken = 0;
+    const part = (n: number): Int32Array => {
+      const a = work.subarray(taken, taken + n);
+      taken += n;
+      return a;
+    };
     // Breadth first, each state's missing transitions become its failure state's (final by then:
     // it is shallower). A row holds only trie children until its state is reached.
-    const fail = new Int32Array(states);
-    const queue = new Int32Array(states);
+    const fail = part(states);
+    const queue = part(states);
     let tail = 0;
     for (let k = 0; k < width; k++) if (trie[k]! !== 0) queue[tail++] = trie[k]!;
     for (let head = 0; head < tail; head++) {
@@ -194,17 +200,18 @@ export class AhoCorasick {
       }
     }
     // A state reports its own literals and those of its failure state (flattened, in state order).
-    const own = new Int32Array(states);
+    const own = part(states);
     for (const e of endOf) own[e]!++;
-    const count = new Int32Array(states);
+    const count = part(states);
     for (let i = 0; i < tail; i++) {
       const st = queue[i]!;
       count[st] = own[st]! + count[fail[st]!]!;
     }
-    const outStart = new Int32Array(states + 1);
+    const outStart = part(states + 1);
     for (let st = 0; st < states; st++) outStart[st + 1] = outStart[st]! + count[st]!;
-    const outIds = new Int32Array(outStart[states]!);
-    const fill = Int32Array.from(outStart.subarray(0, states));
+    const outIds = scratchInt32(outStart[states]!);
+    const fill = part(states);
+    fill.set(outStart.subarray(0, states));
     endOf.forEach((e, id) => {
       outIds[fill[e]!++] = id;
     });
@@ -216,28 +223,32 @@ export class AhoCorasick {
     // States are renumbered so that the accepting ones come last: a scan then tells one by a
     // comparison with the first of them instead of a load from \`accept\`. The root stays 0 (where
     // a scan starts); when it accepts (an empty literal), every state is checked.
-    const order = new Int32Array(states);
+    const order = part(states);
     let n = 1;
     for (let st = 1; st < states; st++) if (count[st] === 0) order[n++] = st;
     this.acceptFrom = count[0]! > 0 ? 0 : n;
     for (let st = 1; st < states; st++) if (count[st]! > 0) order[n++] = st;
-    const perm = new Int32Array(states);
+    const perm = part(states);
     for (let i = 0; i < states; i++) perm[order[i]!] = i;
-    const accept = new Uint8Array(states);
-    const start = new Int32Array(states + 1);
+    // The tables the automaton keeps go on shared memory at once (see toShared).
+    const accept = new Uint8Array(new SharedArrayBuffer(states));
+    const start = new Int32Array(new SharedArrayBuffer(4 * (states + 1)));
     for (let i = 0; i < states; i++) {
       const st = order[i]!;
       if (count[st]! > 0) accept[i] = 1;
       start[i + 1] = start[i]! + count[st]!;
     }
-    const ids = new Int32Array(outIds.length);
+    const ids = new Int32Array(new SharedArrayBuffer(4 * outIds.length));
     for (let i = 0; i < states; i++) {
       const st = order[i]!;
       ids.set(outIds.subarray(outStart[st]!, outStart[st + 1]!), start[i]!);
     }
     // Stored in 16 bits whenever the automaton is small enough.
     const size = states << shift;
-    const next: Uint16Array | Int32Array = states <= 0xffff ? new Uint16Array(size) : new Int32Array(size);
+    const next =
+      states <= 0xffff
+        ? new Uint16Array(new SharedArrayBuffer(2 * size))
+        : new Int32Array(new SharedArrayBuffer(4 * size));
     for (let i = 0; i < states; i++) {
       const from = order[i]! << shift;
       const to = i << shift;
