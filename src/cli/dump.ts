@@ -161,6 +161,8 @@ export async function runDump(paths: string[], opts: DumpOptions, io: DumpIo): P
   }
   let events = 0;
   let skipped = 0;
+  // Files nothing was read from (not an event export, binary EVTX among them).
+  let refused = 0;
   let first = true;
   let rows: DumpRecord[] = [];
   const onWarning = (w: Warning): void => {
@@ -169,7 +171,8 @@ export async function runDump(paths: string[], opts: DumpOptions, io: DumpIo): P
   if (opts.format === 'json') await out.write('[');
   for (const file of files) {
     const onReadWarning = (w: Warning): void => {
-      skipped++;
+      if (w.refused === true) refused++;
+      else skipped++;
       onWarning(w);
     };
     for await (const chunk of readChunks(file, { onWarning: onReadWarning })) {
@@ -197,11 +200,15 @@ export async function runDump(paths: string[], opts: DumpOptions, io: DumpIo): P
   }
   if (opts.format === 'table' && rows.length > 0) await out.write(renderTable(rows, opts.fields));
   if (opts.format === 'json') await out.write(first ? ']\n' : '\n]\n');
-  const unreadable = problems.length > 0 ? `, ${problems.length} unreadable` : '';
+  const unreadable = problems.length + refused > 0 ? `, ${problems.length + refused} unreadable` : '';
   err(
     `spoor: ${events} event${events === 1 ? '' : 's'} read, ${skipped} record${skipped === 1 ? '' : 's'} skipped, ` +
       `${files.length} file${files.length === 1 ? '' : 's'}${unreadable}\n`,
   );
-  if (opts.strict === true && (skipped > 0 || problems.length > 0)) return 2;
+  if (refused === files.length) {
+    err('spoor: no input could be read\n');
+    return 2;
+  }
+  if (opts.strict === true && (skipped > 0 || problems.length + refused > 0)) return 2;
   return 0;
 }

@@ -60,6 +60,8 @@ export interface ScanContext {
 export interface ScanStats {
   events: number;
   skipped: number;
+  /** Files nothing was read from: not an event export, or failed before their first record. */
+  refusedFiles: number;
   bytesRead: number;
   interrupted: boolean;
 }
@@ -75,7 +77,7 @@ export async function scanFiles(ctx: ScanContext): Promise<ScanStats> {
   const { files, set, output, opts, threads, writer, matchers, session, progress, warn } = ctx;
   // Each thread decodes only the detections it compiles; the main thread keeps the metadata.
   const { rules: sigma, packed: detections } = moveDetections(set.sigma);
-  const stats: ScanStats = { events: 0, skipped: 0, bytesRead: 0, interrupted: false };
+  const stats: ScanStats = { events: 0, skipped: 0, refusedFiles: 0, bytesRead: 0, interrupted: false };
 
   const handle = async (job: InFlight): Promise<void> => {
     const r = await job.result;
@@ -149,6 +151,7 @@ export async function scanFiles(ctx: ScanContext): Promise<ScanStats> {
     await scanner.ready();
     for (const file of files) {
       if (stats.interrupted) break;
+      let chunks = 0;
       try {
         const resume = session ? await session.startFor(file) : {};
         if (resume.note) warn(`${file.display}: ${resume.note}`);
@@ -158,13 +161,15 @@ export async function scanFiles(ctx: ScanContext): Promise<ScanStats> {
           buffers,
           onWarning: (w) => {
             if (stats.interrupted) return;
-            stats.skipped++;
+            if (w.refused === true) stats.refusedFiles++;
+            else stats.skipped++;
             warn(`${where(w)}: ${w.message}`);
           },
           onBytes: (n) => {
             stats.bytesRead += n;
           },
         })) {
+          chunks++;
           const { end, ...job } = chunk;
           const lend = renders ? texts.take() : undefined;
           const result = scanner.submit({ file: file.display, ...job, texts: lend }, true);
@@ -174,7 +179,8 @@ export async function scanFiles(ctx: ScanContext): Promise<ScanStats> {
         }
       } catch (err) {
         if (stats.interrupted) break;
-        stats.skipped++;
+        if (chunks === 0) stats.refusedFiles++;
+        else stats.skipped++;
         warn(`${file.display}: ${err instanceof Error ? err.message : String(err)}`);
       }
     }

@@ -183,7 +183,7 @@ export async function runHunt(paths: string[], opts: HuntOptions, io: Io): Promi
       const text = renderSummary(
         {
           files: h.files.length,
-          unreadableFiles: h.unreadable,
+          unreadableFiles: h.unreadable + stats.refusedFiles,
           duplicateHits: h.writer.duplicates,
           events: stats.events,
           bytes: stats.bytesRead,
@@ -199,7 +199,13 @@ export async function runHunt(paths: string[], opts: HuntOptions, io: Io): Promi
       (toStdout ? io.stdout : io.stderr).write(text);
     }
     if (stats.interrupted) return 130;
-    if (opts.strict && (stats.skipped > 0 || h.unreadable > 0)) return 2;
+    // Nothing could be read at all (every file found was binary EVTX, say): an empty timeline here
+    // would read as an all-clear, so it is an error, as a path that cannot be opened is.
+    if (stats.refusedFiles === h.files.length) {
+      warn('error: no readable input');
+      return 2;
+    }
+    if (opts.strict && (stats.skipped > 0 || h.unreadable > 0 || stats.refusedFiles > 0)) return 2;
     return h.writer.failHit ? 1 : 0;
   }
 }

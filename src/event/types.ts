@@ -45,6 +45,8 @@ export interface Warning {
   line?: number;
   offset?: number;
   message: string;
+  /** The whole file was turned away (not an event export): nothing in it was read. */
+  refused?: boolean;
 }
 
 /** The record-aligned bytes the parser needs: the input layer's `Chunk` is one of these. */

@@ -5,6 +5,15 @@ import type { InputFile, InputProblem } from './types.js';
 /** Names a directory walk picks up (case-insensitive); an explicitly named file is read whatever its name. */
 const EXTENSIONS = ['.xml', '.json', '.jsonl', '.ndjson'];
 
+/** How to turn a binary .evtx file into something spoor reads (named wherever one is met). */
+export const EXPORT_HINT =
+  'wevtutil qe FILE /lf:true /f:xml > FILE.xml, or evtx_dump -o jsonl FILE > FILE.jsonl';
+
+function isEvtxName(name: string): boolean {
+  const n = name.toLowerCase();
+  return n.endsWith('.evtx') || n.endsWith('.evtx.gz');
+}
+
 export function isInputName(name: string): boolean {
   let n = name.toLowerCase();
   if (n.endsWith('.gz')) n = n.slice(0, -3);
@@ -33,7 +42,13 @@ function byName(a: string, b: string): number {
 // The walk uses synchronous calls: through the promise API every stat and access is a round trip to
 // the file-system threads, two per file (0.1-0.2 s over a folder of 582 exports), for nothing that
 // could run meanwhile.
-function walk(dir: string, display: string, out: InputFile[], problems: InputProblem[]): void {
+function walk(
+  dir: string,
+  display: string,
+  out: InputFile[],
+  problems: InputProblem[],
+  seen: { evtx: number },
+): void {
   let entries: Dirent[];
   try {
     entries = readdirSync(dir, { withFileTypes: true });
@@ -58,8 +73,9 @@ function walk(dir: string, display: string, out: InputFile[], problems: InputPro
         continue;
       }
     }
-    if (isDir) walk(full, shown, out, problems);
+    if (isDir) walk(full, shown, out, problems, seen);
     else if (isFile && isInputName(e.name)) addFile(full, shown, out, problems);
+    else if (isFile && isEvtxName(e.name)) seen.evtx++;
   }
 }
 
@@ -98,9 +114,18 @@ export async function discoverInputs(
     if (s.isDirectory()) {
       const before = files.length;
       const problemsBefore = problems.length;
-      walk(p, p, files, problems);
-      if (files.length === before && problems.length === problemsBefore)
-        problems.push({ path: p, message: 'no .xml, .json, .jsonl or .ndjson files (or .gz of them) found' });
+      const seen = { evtx: 0 };
+      walk(p, p, files, problems, seen);
+      if (files.length === before && problems.length === problemsBefore) {
+        const evtx =
+          seen.evtx > 0
+            ? `; ${seen.evtx} binary .evtx file${seen.evtx === 1 ? '' : 's'}, which spoor does not read (export ${seen.evtx === 1 ? 'it' : 'them'} first: ${EXPORT_HINT})`
+            : '';
+        problems.push({
+          path: p,
+          message: `no .xml, .json, .jsonl or .ndjson files (or .gz of them) found${evtx}`,
+        });
+      }
     } else addFile(p, p, files, problems);
   }
   const seen = new Set<string>();

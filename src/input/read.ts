@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import type { Warning } from '../event/index.js';
 import { ChunkBuffers } from './chunk-buffers.js';
 import { type Bytes, gunzip, isGzip, peek, rawBytes, sniffEncoding, utf16ToUtf8 } from './decode.js';
+import { EXPORT_HINT } from './discover.js';
 import type { Chunk, InputFile, ReadOptions } from './types.js';
 
 const DEFAULT_CHUNK = 2 << 20;
@@ -57,6 +58,13 @@ function giveStage(b: Buffer, capacity: number): void {
 /** evtx_dump's XML output starts each record with a `Record N` line. */
 function isRecordLine(b: Buffer, i: number): boolean {
   return b.length - i >= RECORD.length && b.compare(RECORD, 0, RECORD.length, i, i + RECORD.length) === 0;
+}
+
+/** A binary EVTX file starts with the file header's signature `ElfFile` and a NUL. */
+const EVTX_MAGIC = Buffer.from('ElfFile\0', 'latin1');
+
+function isEvtxFile(b: Buffer, i: number): boolean {
+  return b.length - i >= EVTX_MAGIC.length && b.subarray(i, i + EVTX_MAGIC.length).equals(EVTX_MAGIC);
 }
 
 function describe(c: number): string {
@@ -201,7 +209,10 @@ export async function* readChunks(file: InputFile, opts: ReadOptions = {}): Asyn
           else {
             warn({
               offset: offset + fill + i,
-              message: `not an XML or NDJSON event export (starts with ${describe(c)}); file skipped`,
+              message: isEvtxFile(b, i)
+                ? `a binary EVTX file, which spoor does not read (export it first: ${EXPORT_HINT}); file skipped`
+                : `not an XML or NDJSON event export (starts with ${describe(c)}); file skipped`,
+              refused: true,
             });
             return;
           }

@@ -175,6 +175,54 @@ describe.concurrent('exit codes of spoor hunt', () => {
     expect(r.code).toBe(2);
   });
 
+  it('2 when every file found is binary EVTX or not an export: an empty timeline is no all-clear', async () => {
+    const evtx = path.join(tmp.dir, 'Security.evtx');
+    // The EVTX file header's signature, then what could follow it.
+    writeFileSync(evtx, Buffer.concat([Buffer.from('ElfFile\0', 'latin1'), Buffer.alloc(120, 1)]));
+    const notes = path.join(tmp.dir, 'notes.xml');
+    writeFileSync(notes, 'case notes, not a log\n');
+    const folder = path.join(tmp.dir, 'evtx-folder');
+    mkdirSync(folder);
+    writeFileSync(path.join(folder, 'System.evtx'), readFileSync(evtx));
+    const [one, both, dir, mixed, strict, dump] = await Promise.all([
+      spoor(['hunt', evtx, '--rules', MARKER_RULES, '--jsonl']),
+      spoor(['hunt', evtx, notes, '--rules', MARKER_RULES]),
+      spoor(['hunt', folder, '--rules', MARKER_RULES, '--jsonl']),
+      spoor(['hunt', evtx, MARKER_EVENTS, '--rules', MARKER_RULES, '--jsonl']),
+      spoor(['hunt', evtx, MARKER_EVENTS, '--rules', MARKER_RULES, '--jsonl', '--strict', '-q']),
+      spoor(['dump', evtx]),
+    ]);
+    expect(one.code).toBe(2);
+    expect(one.stdout).toBe('');
+    expect(one.stderr).toContain(
+      `${evtx}@0: a binary EVTX file, which spoor does not read (export it first:`,
+    );
+    expect(one.stderr).toMatch(/1 unreadable/);
+    expect(one.stderr).not.toMatch(/malformed/);
+    expect(one.stderr).toMatch(/error: no readable input/);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toMatch(
+      /notes\.xml@0: not an XML or NDJSON event export \(starts with 'c'\); file skipped/,
+    );
+    // A table run prints its summary below the table, on stdout.
+    expect(both.stdout).toMatch(/2 files \(2 unreadable\)/);
+    expect(dir.code).toBe(2);
+    expect(dir.stderr).toMatch(
+      /evtx-folder: no \.xml.*found; 1 binary \.evtx file, which spoor does not read/,
+    );
+    // Beside a readable export, the refused file is a warning and counted; --strict makes it exit 2.
+    expect(mixed.code).toBe(0);
+    expect(parseJsonl(mixed.stdout).length).toBeGreaterThan(0);
+    expect(mixed.stderr).toMatch(/binary EVTX file/);
+    expect(mixed.stderr).toMatch(/2 files \(1 unreadable\)/);
+    expect(mixed.stderr).not.toMatch(/no readable input/);
+    expect(strict.code).toBe(2);
+    expect(strict.stdout).toBe(mixed.stdout);
+    expect(dump.code).toBe(2);
+    expect(dump.stderr).toMatch(/0 events read, 0 records skipped, 1 file, 1 unreadable/);
+    expect(dump.stderr).toMatch(/no input could be read/);
+  });
+
   it('--help and --version exit 0', async () => {
     const [help, version] = await Promise.all([spoor(['hunt', '--help']), spoor(['--version'])]);
     expect(help.code).toBe(0);

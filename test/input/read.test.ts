@@ -179,8 +179,23 @@ describe('readChunks', () => {
       expect(r.warnings, file).toHaveLength(1);
       expect(r.warnings[0]!.file).toBe(path.basename(file));
     }
-    expect((await read(bin)).warnings[0]!.message).toMatch(/not an XML or NDJSON/);
-    expect((await read(path.join(FIX, 'empty.xml'))).warnings[0]!.message).toBe('empty file');
+    // A binary EVTX file is named as one, with how to export it; either refusal drops the file whole.
+    const evtx = (await read(bin)).warnings[0]!;
+    expect(evtx.message).toMatch(
+      /^a binary EVTX file, which spoor does not read \(export it first: wevtutil qe /,
+    );
+    expect(evtx.refused).toBe(true);
+    const text = (await read(path.join(FIX, 'not-a-log.txt'))).warnings[0]!;
+    expect(text.message).toMatch(/not an XML or NDJSON/);
+    expect(text.refused).toBe(true);
+    // An empty export is an export with no events, not a refusal (a scheduled export may be empty).
+    const empty = (await read(path.join(FIX, 'empty.xml'))).warnings[0]!;
+    expect(empty.message).toBe('empty file');
+    expect(empty.refused).toBeUndefined();
+    // Gzipped, it is still recognised.
+    expect((await read(put('evtx.evtx.gz', gzipSync(readFileSync(bin))))).warnings[0]!.message).toMatch(
+      /binary EVTX/,
+    );
   });
 
   it('reports a file that vanished before it was read', async () => {
@@ -224,5 +239,25 @@ describe('discoverInputs', () => {
     const { files, problems } = await discoverInputs([empty]);
     expect(files).toEqual([]);
     expect(problems).toHaveLength(1);
+    expect(problems[0]!.message).not.toMatch(/evtx/);
+  });
+
+  it('says so when a directory holds binary .evtx files and nothing spoor reads', async () => {
+    const dir = path.join(tmp, 'evtx-only');
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(path.join(dir, 'sub'), { recursive: true });
+    for (const f of ['Security.evtx', 'sub/System.EVTX', 'sub/Old.evtx.gz', 'notes.txt'])
+      writeFileSync(path.join(dir, f), 'x');
+    const { files, problems } = await discoverInputs([dir]);
+    expect(files).toEqual([]);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]!.message).toMatch(
+      /found; 3 binary \.evtx files, which spoor does not read \(export them first: wevtutil qe /,
+    );
+    // Beside exports, the .evtx files are left alone without a word: the exports are read.
+    writeFileSync(path.join(dir, 'Security.xml'), '<Events/>');
+    const mixed = await discoverInputs([dir]);
+    expect(mixed.files.map((f) => path.basename(f.path))).toEqual(['Security.xml']);
+    expect(mixed.problems).toEqual([]);
   });
 });
