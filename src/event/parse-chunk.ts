@@ -188,6 +188,9 @@ function eventStart(s: string, from: number): number {
 }
 
 /** What may stand between records: blanks, declarations, the <Events> root, comments, `Record N` lines. */
+/** evtx_dump's line before each record of its `-o json` output (read past in a rewritten layout). */
+const RECORD_LINE = /^Record \d+\s*$/;
+
 const GAP = /^(?:\s+|<\?[\s\S]*?\?>|<\/?Events(?:\s[^<>]*)?>|<!--[\s\S]*?-->|Record \d+)*$/;
 
 function gapIsClean(s: string, from: number, to: number): boolean {
@@ -344,11 +347,16 @@ function parseNdjson(
   let pos = 0;
   let line = chunk.line;
   const n = buf.length;
+  const byOffset = chunk.byOffset === true;
+  // Where the record at `pos` is: its line, or its byte offset in a rewritten layout.
+  const at = (): SourceRef => (byOffset ? { file, offset: chunk.offset + pos } : { file, line });
   // One native check for the whole chunk spares a check (and a Buffer view) per line when it is ASCII.
   const ascii = isAscii(buf);
   while (pos < n) {
     let nl = buf.indexOf(10, pos);
     if (nl < 0) nl = n;
+    // A rewritten layout indents its objects: a record starts (and is named) at its `{`.
+    if (byOffset) while (pos < nl && (buf[pos] === 32 || buf[pos] === 9 || buf[pos] === 13)) pos++;
     if (screen !== undefined && buf[pos] === 123 /* { */ && !screen(buf, pos, nl, 'ndjson')) {
       stats.records++;
       stats.unparsed++;
@@ -358,7 +366,7 @@ function parseNdjson(
     }
     const text = ascii ? buf.toString('latin1', pos, nl) : lineText(buf, pos, nl);
     if (screen !== undefined && buf[pos] !== 123) screen(undefined, 0, 0, 'ndjson');
-    if (text.charCodeAt(0) === 123 /* { */ || !isBlank(text)) {
+    if (text.charCodeAt(0) === 123 /* { */ || !(isBlank(text) || (byOffset && RECORD_LINE.test(text)))) {
       let parsed: unknown;
       let error = '';
       try {
@@ -369,16 +377,16 @@ function parseNdjson(
       if (error === '' && !isObj(parsed))
         error = `not a JSON object (${Array.isArray(parsed) ? 'array' : typeof parsed})`;
       if (error !== '') {
-        onWarning({ file, line, message: error });
+        onWarning({ ...at(), message: error });
         stats.skipped++;
       } else {
         const o = parsed as Record<string, unknown>;
         stats.records++;
         if (lazy && isObj(o.Event) && Object.hasOwn(o, 'Event'))
-          onEvent(new EvtxJsonEvent(o, text), { file, line });
+          onEvent(new EvtxJsonEvent(o, text), byOffset ? at() : { file, line });
         else {
           jsonRecord(o, text, builder);
-          onEvent(builder.finish(), { file, line });
+          onEvent(builder.finish(), byOffset ? at() : { file, line });
         }
       }
     }

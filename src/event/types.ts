@@ -58,6 +58,11 @@ export interface ChunkLike {
   offset: number;
   /** 1-based line number of data[0]. */
   line: number;
+  /**
+   * Records are named by byte offset, not line: JSON that was not one object a line, rewritten so
+   * (src/input/json-layout.ts); its `Record N` lines (evtx_dump's `-o json`) are read past.
+   */
+  byOffset?: boolean;
 }
 
 /** What one call to parseChunk did: records read, records skipped with a warning, records not parsed. */

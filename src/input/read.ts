@@ -3,6 +3,7 @@ import type { Warning } from '../event/index.js';
 import { ChunkBuffers } from './chunk-buffers.js';
 import { type Bytes, gunzip, isGzip, peek, rawBytes, sniffEncoding, utf16ToUtf8 } from './decode.js';
 import { EXPORT_HINT } from './discover.js';
+import { JsonFlattener, objectSpansLines } from './json-layout.js';
 import type { Chunk, InputFile, ReadOptions } from './types.js';
 
 const DEFAULT_CHUNK = 2 << 20;
@@ -79,8 +80,30 @@ function lastBoundary(data: Uint8Array, format: 'xml' | 'ndjson'): number {
   return e < 0 ? 0 : e + END_EVENT.length;
 }
 
-/** The format a plain UTF-8 file's head announces, when it can be told from the first 64 KiB. */
-async function headFormat(path: string): Promise<'xml' | 'ndjson' | undefined> {
+interface Layout {
+  format: 'xml' | 'ndjson';
+  /** JSON that is not one object a line (see json-layout.ts): rewritten as it is read. */
+  multi: boolean;
+}
+
+/**
+ * The layout announced by the first non-blank byte `b[i]`: `<` XML; `{` NDJSON, or pretty JSON when
+ * the first object spans lines; `[` a JSON array; a `Record N` line evtx_dump's XML or, when an
+ * object follows it, its JSON. Undefined for anything else.
+ */
+function layoutAt(b: Buffer, i: number): Layout | undefined {
+  const c = b[i];
+  if (c === 0x3c) return { format: 'xml', multi: false };
+  if (c === 0x7b) return { format: 'ndjson', multi: objectSpansLines(b, i) === true };
+  if (c === 0x5b) return { format: 'ndjson', multi: true };
+  if (!isRecordLine(b, i)) return undefined;
+  let k = b.indexOf(10, i);
+  if (k >= 0) while (k < b.length && isBlankByte(b[k] as number)) k++;
+  return k >= 0 && b[k] === 0x7b ? { format: 'ndjson', multi: true } : { format: 'xml', multi: false };
+}
+
+/** The layout a plain UTF-8 file's head announces, when it can be told from the first 64 KiB. */
+async function headFormat(path: string): Promise<Layout | undefined> {
   const parts: Buffer[] = [];
   for await (const c of createReadStream(path, { start: 0, end: 65535 })) parts.push(c as Buffer);
   const head = Buffer.concat(parts);
@@ -90,8 +113,7 @@ async function headFormat(path: string): Promise<'xml' | 'ndjson' | undefined> {
   let i = enc.bom;
   while (i < head.length && isBlankByte(head[i] as number)) i++;
   if (i >= head.length) return undefined;
-  if (head[i] === 0x3c || isRecordLine(head, i)) return 'xml';
-  return head[i] === 0x7b ? 'ndjson' : undefined;
+  return layoutAt(head, i);
 }
 
 /** The end (exclusive) of the first whole record that ends at or after `from`, or -1. */
@@ -121,6 +143,8 @@ export async function* readChunks(file: InputFile, opts: ReadOptions = {}): Asyn
   let line = 1;
   const start = opts.start && opts.start.offset > 0 ? opts.start : undefined;
   let format: 'xml' | 'ndjson' | undefined;
+  // Set for JSON that is not one object a line: it rewrites the staged bytes as they come in.
+  let flattener: JsonFlattener | undefined;
   // Bytes not yet cut into a chunk live in one reused staging buffer: pieces are copied in once,
   // each chunk is copied out once into a buffer of its own, and the remainder moves to the front.
   // No per-piece concatenation, so the main thread leaves no garbage buffers behind.
@@ -134,8 +158,11 @@ export async function* readChunks(file: InputFile, opts: ReadOptions = {}): Asyn
       stage = grown;
     }
     b.copy(stage, fill);
+    flattener?.rewrite(stage, fill, fill + b.length);
     fill += b.length;
   };
+  /** What every chunk of a rewritten layout carries: its records are named by offset. */
+  const named = (): { byOffset?: true } => (flattener !== undefined ? { byOffset: true } : {});
   /**
    * A copy of the first `n` staged bytes at the start of an ArrayBuffer of its own (transferable):
    * one from `opts.buffers` when given, else one the size of the chunk.
@@ -168,7 +195,8 @@ export async function* readChunks(file: InputFile, opts: ReadOptions = {}): Asyn
       opts.onBytes?.(start.offset);
       src = rawBytes(file.path, opts.onBytes, start.offset, PIECES);
       recycle = true;
-      format = fast;
+      format = fast.format;
+      if (fast.multi) flattener = new JsonFlattener();
       offset = start.offset;
       line = start.line;
     } else {
@@ -204,9 +232,11 @@ export async function* readChunks(file: InputFile, opts: ReadOptions = {}): Asyn
         while (i < b.length && isBlankByte(b[i] as number)) i++;
         if (i < b.length) {
           const c = b[i] as number;
-          if (c === 0x3c || isRecordLine(b, i)) format = 'xml';
-          else if (c === 0x7b) format = 'ndjson';
-          else {
+          const layout = layoutAt(b, i);
+          if (layout !== undefined) {
+            format = layout.format;
+            if (layout.multi) flattener = new JsonFlattener();
+          } else {
             warn({
               offset: offset + fill + i,
               message: isEvtxFile(b, i)
@@ -243,7 +273,7 @@ export async function* readChunks(file: InputFile, opts: ReadOptions = {}): Asyn
         searchFrom = 0;
         // Where the next chunk starts is worked out before the yield: the consumer may transfer
         // `data` to a worker, which leaves it empty here.
-        yield { format, data, offset, line, end: next };
+        yield { format, data, offset, line, end: next, ...named() };
         offset = next.offset;
         line = next.line;
       }
@@ -262,6 +292,7 @@ export async function* readChunks(file: InputFile, opts: ReadOptions = {}): Asyn
         offset,
         line,
         end: { offset: offset + cut, line: line + countLines(data.subarray(0, cut)) },
+        ...named(),
       };
     }
   } catch (e) {
@@ -273,7 +304,7 @@ export async function* readChunks(file: InputFile, opts: ReadOptions = {}): Asyn
         const data = takeCopy(cut);
         fill = 0;
         const lines = countLines(data);
-        yield { format, data, offset, line, end: { offset: offset + cut, line: line + lines } };
+        yield { format, data, offset, line, end: { offset: offset + cut, line: line + lines }, ...named() };
         offset += cut;
       }
     }

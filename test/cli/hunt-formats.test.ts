@@ -4,6 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type HitLike,
   hasCommand,
+  MARKER_EVENTS,
+  MARKER_RULES,
   parseCsv,
   parseJsonl,
   type RunResult,
@@ -300,5 +302,40 @@ describe.concurrent('--sort', () => {
     const r = await spoor(['hunt', 'fixtures/sigma', '--sort', 'random']);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
+  });
+});
+
+describe('JSON exports that are not one object a line', () => {
+  it('a pretty array and evtx_dump -o json give the NDJSON hits, sources named by the offset of each {', async () => {
+    const dir = path.join(tmp.dir, 'json-layouts');
+    mkdirSync(dir, { recursive: true });
+    const objects = readFileSync(MARKER_EVENTS, 'utf8')
+      .split('\n')
+      .filter((l) => l.trim() !== '')
+      .map((l) => JSON.parse(l) as unknown);
+    const array = path.join(dir, 'events.json');
+    writeFileSync(array, `${JSON.stringify(objects, null, 2)}\n`);
+    const dump = path.join(dir, 'evtx-dump.json');
+    writeFileSync(dump, objects.map((o, i) => `Record ${i + 1}\n${JSON.stringify(o, null, 2)}\n`).join(''));
+    const [nd, arr, ev] = await Promise.all(
+      [MARKER_EVENTS, array, dump].map((f) => spoor(['hunt', f, '--rules', MARKER_RULES, '--jsonl', '-q'])),
+    );
+    for (const r of [nd, arr, ev]) expect(r.code).toBe(0);
+    const hits = parseJsonl(nd.stdout);
+    expect(hits.length).toBeGreaterThan(0);
+    const strip = (h: HitLike) => ({ ...h, source: undefined });
+    for (const [r, file] of [
+      [arr, array],
+      [ev, dump],
+    ] as const) {
+      const got = parseJsonl(r.stdout);
+      expect(got.map(strip)).toEqual(hits.map(strip));
+      const bytes = readFileSync(file);
+      for (const h of got) {
+        const src = h.source as { offset?: number; line?: number };
+        expect(src.line).toBeUndefined();
+        expect(bytes[src.offset!]).toBe(0x7b);
+      }
+    }
   });
 });

@@ -1,6 +1,7 @@
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { hasShared, parseJsonl, type RunResult, SHARED_LOGS, spoor } from './helpers.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hasShared, parseJsonl, type RunResult, SHARED_LOGS, spoor, tempDir } from './helpers.js';
 
 if (!hasShared) console.warn('skipping shared corpus CLI tests: ../shared not present');
 
@@ -60,4 +61,37 @@ describe.skipIf(!hasShared)('spoor hunt on ../shared/corpus/logs', () => {
       expect(h.source.offset).toBeGreaterThanOrEqual(0);
     }
   });
+});
+
+describe.skipIf(!hasShared)('the shared NDJSON corpus as one pretty JSON array', () => {
+  const tmp = tempDir('pretty');
+  afterAll(() => tmp.remove());
+
+  it('gives the hits the NDJSON files do (same hit ids, levels, rules and times)', async () => {
+    const files = readdirSync(NDJSON, { recursive: true, encoding: 'utf8' })
+      .filter((f) => /\.(json|jsonl|ndjson)$/.test(f))
+      .sort();
+    const objects = files.flatMap((f) =>
+      readFileSync(path.join(NDJSON, f), 'utf8')
+        .split('\n')
+        .filter((l) => l.trim() !== '')
+        .map((l) => JSON.parse(l) as unknown),
+    );
+    expect(objects.length).toBeGreaterThan(14_000);
+    const array = path.join(tmp.dir, 'corpus.json');
+    writeFileSync(array, JSON.stringify(objects, null, 2));
+    const [nd, pretty] = await Promise.all(
+      [NDJSON, array].map((p) =>
+        spoor(['hunt', p, '--jsonl', '-q', '--threads', '1'], { timeoutMs: 120_000 }),
+      ),
+    );
+    expect(pretty.code).toBe(0);
+    expect(pretty.stderr).toBe('');
+    const key = (r: RunResult): string[] =>
+      parseJsonl(r.stdout)
+        .map((h) => `${h.hit_id} ${h.level} ${h.rule.id} ${h.timestamp}`)
+        .sort();
+    expect(key(nd).length).toBeGreaterThan(0);
+    expect(key(pretty)).toEqual(key(nd));
+  }, 240_000);
 });

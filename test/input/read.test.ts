@@ -5,8 +5,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type Event, parseChunk, type SourceRef, type Warning } from '../../src/event/index.js';
-import { type Chunk, discoverInputs, readChunks } from '../../src/input/index.js';
+import { discoverInputs } from '../../src/input/index.js';
+import { type ReadResult, readFile } from './read-file.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const FIX = path.resolve(here, '../fixtures/input');
@@ -14,35 +14,8 @@ const SAMPLES = path.resolve(here, '../../fixtures/samples');
 const tmp = mkdtempSync(path.join(tmpdir(), 'spoor-input-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-interface Result {
-  chunks: Chunk[];
-  events: Event[];
-  sources: SourceRef[];
-  warnings: Warning[];
-  bytes: number;
-}
-
-async function read(file: string, chunkBytes?: number): Promise<Result> {
-  const r: Result = { chunks: [], events: [], sources: [], warnings: [], bytes: 0 };
-  const f = { path: file, display: path.basename(file), size: 0 };
-  for await (const c of readChunks(f, {
-    chunkBytes,
-    onWarning: (w) => r.warnings.push(w),
-    onBytes: (n) => (r.bytes += n),
-  })) {
-    r.chunks.push(c);
-    parseChunk(
-      c,
-      f.display,
-      (e, s) => {
-        r.events.push(e);
-        r.sources.push(s);
-      },
-      (w) => r.warnings.push(w),
-    );
-  }
-  return r;
-}
+type Result = ReadResult;
+const read = readFile;
 
 function put(name: string, data: Uint8Array | string): string {
   const p = path.join(tmp, name);
