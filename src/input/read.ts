@@ -116,6 +116,38 @@ async function headFormat(path: string): Promise<Layout | undefined> {
   return layoutAt(head, i);
 }
 
+const EVENT_NAME = Buffer.from('Event');
+/** An XML event export has its first `<Event` this early: what comes before it is a prelude. */
+const FIRST_EVENT_WITHIN = 1 << 20;
+
+/** Whether b[from..to) holds an `<Event` or `<prefix:Event` start tag, or an `<Events` root (an export with no records yet). */
+function hasEventTag(b: Buffer, from: number, to: number): boolean {
+  for (
+    let i = b.indexOf(EVENT_NAME, from);
+    i >= 0 && i + EVENT_NAME.length < to;
+    i = b.indexOf(EVENT_NAME, i + 1)
+  ) {
+    const before = b[i - 1];
+    const after = b[i + EVENT_NAME.length] as number;
+    if (
+      i > 0 &&
+      (before === 0x3c || before === 0x3a) &&
+      (isBlankByte(after) || after === 0x3e || after === 0x2f || after === 0x73)
+    )
+      return true;
+  }
+  return false;
+}
+
+/** What an XML file with no event in it is told (a PowerShell CLIXML file gets its own word). */
+function noEventsMessage(b: Buffer, n: number): string {
+  const head = b.toString('latin1', 0, Math.min(n, 4096));
+  const what = /<Objs[\s>]/.test(head)
+    ? 'a PowerShell CLIXML file (Export-Clixml), not an event export'
+    : 'XML with no <Event> record';
+  return `${what}: export events with wevtutil qe … /f:xml or Get-WinEvent … | ForEach-Object { $_.ToXml() }; file skipped`;
+}
+
 /** The end (exclusive) of the first whole record that ends at or after `from`, or -1. */
 function cutAfter(buf: Buffer, format: 'xml' | 'ndjson', from: number): number {
   if (format === 'ndjson') {
@@ -145,6 +177,9 @@ export async function* readChunks(file: InputFile, opts: ReadOptions = {}): Asyn
   let format: 'xml' | 'ndjson' | undefined;
   // Set for JSON that is not one object a line: it rewrites the staged bytes as they come in.
   let flattener: JsonFlattener | undefined;
+  // XML is held back until its first `<Event` tag: a file without one is refused whole, not read as
+  // one stretch of content between records (a resumed file has had its events before).
+  let eventSeen = opts.start !== undefined;
   // Bytes not yet cut into a chunk live in one reused staging buffer: pieces are copied in once,
   // each chunk is copied out once into a buffer of its own, and the remainder moves to the front.
   // No per-piece concatenation, so the main thread leaves no garbage buffers behind.
@@ -259,6 +294,14 @@ export async function* readChunks(file: InputFile, opts: ReadOptions = {}): Asyn
       append(b);
       if (recycle) PIECES.give(piece);
       if (format === undefined) continue;
+      if (format === 'xml' && !eventSeen) {
+        eventSeen = hasEventTag(stage, Math.max(0, fill - b.length - EVENT_NAME.length - 1), fill);
+        if (!eventSeen) {
+          if (fill < FIRST_EVENT_WITHIN) continue;
+          warn({ offset, message: noEventsMessage(stage, fill), refused: true });
+          return;
+        }
+      }
       while (fill >= chunkBytes) {
         const all = stage.subarray(0, fill);
         const end = cutAfter(all, format, Math.max(0, chunkBytes - END_EVENT.length, searchFrom));
@@ -280,6 +323,10 @@ export async function* readChunks(file: InputFile, opts: ReadOptions = {}): Asyn
     }
     if (format === undefined) {
       warn({ message: offset === 0 && fill === 0 ? 'empty file' : 'no records (only blank space)' });
+      return;
+    }
+    if (format === 'xml' && !eventSeen && fill > 0) {
+      warn({ offset, message: noEventsMessage(stage, fill), refused: true });
       return;
     }
     if (fill > 0) {

@@ -171,6 +171,41 @@ describe('readChunks', () => {
     );
   });
 
+  it('refuses XML with no event in it, naming a PowerShell CLIXML file as one; an empty export is read', async () => {
+    const clixml = put(
+      'events-clixml.xml',
+      '<Objs Version="1.1.0.1" xmlns="http://schemas.microsoft.com/powershell/2004/04">\n<Obj RefId="0"><Props><I32 N="Id">4688</I32></Props></Obj>\n</Objs>\n',
+    );
+    const other = put('config.xml', '<?xml version="1.0"?>\n<configuration><EventLog/></configuration>\n');
+    for (const [file, what] of [
+      [
+        clixml,
+        /^a PowerShell CLIXML file \(Export-Clixml\), not an event export: export events with wevtutil qe /,
+      ],
+      [other, /^XML with no <Event> record: /],
+    ] as const) {
+      for (const size of [undefined, 8]) {
+        const r = await read(file, size);
+        expect(r.chunks, file).toEqual([]);
+        expect(r.warnings).toHaveLength(1);
+        expect(r.warnings[0]!.message).toMatch(what);
+        expect(r.warnings[0]!.refused).toBe(true);
+      }
+    }
+    // A prelude of a MiB with no event in it is not an export's.
+    const long = put(
+      'long-prelude.xml',
+      `<root>${'<!-- pad -->'.repeat(100_000)}<Event><System/></Event></root>`,
+    );
+    expect((await read(long)).warnings[0]!.refused).toBe(true);
+    // python-evtx's export of an empty log is an export.
+    const empty = await read(
+      put('empty-log.xml', '<?xml version="1.1" encoding="utf-8"?>\n<Events>\n</Events>\n'),
+    );
+    expect(empty.warnings).toEqual([]);
+    expect(empty.events).toEqual([]);
+  });
+
   it('reports a file that vanished before it was read', async () => {
     const r = await read(path.join(tmp, 'never-there.xml'));
     expect(r.warnings).toHaveLength(1);
