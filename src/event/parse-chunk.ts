@@ -70,10 +70,10 @@ export function parseChunk(
       screen,
     );
   }
-  // Otherwise in parts: an ASCII chunk a segment of records at a time, a chunk that holds some
-  // non-ASCII text record by record (only those records pay for UTF-8 decoding and two-byte strings).
-  const minBytes = ascii ? SEGMENT_BYTES : 0;
-  return parseXmlInParts(buf, minBytes, ascii, chunk, file, onEvent, onWarning, reference, screen);
+  // Otherwise in parts, a segment of records at a time: an ASCII segment copied as Latin-1, and one
+  // that holds some non-ASCII text record by record (only those records pay for UTF-8 decoding and
+  // two-byte strings).
+  return parseXmlInParts(buf, ascii, chunk, file, onEvent, onWarning, reference, screen);
 }
 
 const MARKUP_DECL = Buffer.from('<!');
@@ -101,16 +101,21 @@ function newlines(buf: Buffer, from: number, to: number): number {
  */
 const SEGMENT_BYTES = 64 * 1024;
 
+/** The end of the part that starts at `from`: just past the first `</Event>` at or after `from + min`. */
+function partEnd(buf: Buffer, from: number, min: number): number {
+  const e = buf.length - from > min ? buf.indexOf(END_EVENT, from + min) : -1;
+  return e < 0 ? buf.length : e + END_EVENT.length;
+}
+
 /**
  * A chunk decoded and parsed in parts, each cut after a record's `</Event>` (so each part holds
- * whole records, as the framer's chunks do): the first `</Event>` at or after `from + minBytes`
- * ends a part. A part is copied as Latin-1 when it is ASCII (`ascii`: the whole chunk is, and no
- * part is checked again), its strings staying one byte per character, else decoded as UTF-8; its
- * byte offsets need no re-counting across the chunk.
+ * whole records, as the framer's chunks do): segments of SEGMENT_BYTES or a little more, and within
+ * a segment that is not ASCII, single records. A part is copied as Latin-1 when it is ASCII
+ * (`ascii`: the whole chunk is, and no part is checked again), its strings staying one byte per
+ * character, else decoded as UTF-8; its byte offsets need no re-counting across the chunk.
  */
 function parseXmlInParts(
   buf: Buffer,
-  minBytes: number,
   ascii: boolean,
   chunk: ChunkLike,
   file: string,
@@ -120,19 +125,27 @@ function parseXmlInParts(
   screen: Screen | undefined,
 ): ParseStats {
   const total: ParseStats = { records: 0, skipped: 0, unparsed: 0 };
-  let from = 0;
-  while (from < buf.length) {
-    const e = buf.length - from > minBytes ? buf.indexOf(END_EVENT, from + minBytes) : -1;
-    const to = e < 0 ? buf.length : e + END_EVENT.length;
+  const part = (from: number, to: number, isAsciiPart: boolean): void => {
     const data = buf.subarray(from, to);
-    const s = ascii || isAscii(data) ? buf.toString('latin1', from, to) : buf.toString('utf8', from, to);
-    const at = from;
-    const part: ChunkLike = { format: 'xml', data, offset: chunk.offset + at, line: chunk.line };
-    const firstLine = (): number => chunk.line + newlines(buf, 0, at);
-    const st = parseXml(s, data, part, firstLine, file, onEvent, onWarning, reference, screen);
+    const s = isAsciiPart ? buf.toString('latin1', from, to) : buf.toString('utf8', from, to);
+    const p: ChunkLike = { format: 'xml', data, offset: chunk.offset + from, line: chunk.line };
+    const firstLine = (): number => chunk.line + newlines(buf, 0, from);
+    const st = parseXml(s, data, p, firstLine, file, onEvent, onWarning, reference, screen);
     total.records += st.records;
     total.skipped += st.skipped;
     total.unparsed += st.unparsed;
+  };
+  let from = 0;
+  while (from < buf.length) {
+    const to = partEnd(buf, from, SEGMENT_BYTES);
+    if (ascii || isAscii(buf.subarray(from, to))) part(from, to, true);
+    else {
+      for (let f = from; f < to; ) {
+        const t = Math.min(partEnd(buf, f, 0), to);
+        part(f, t, isAscii(buf.subarray(f, t)));
+        f = t;
+      }
+    }
     from = to;
   }
   return total;
@@ -210,7 +223,7 @@ function gapIsClean(s: string, from: number, to: number): boolean {
 
 /**
  * Reads the records of `s`. `bytes`, when given, are the encoded text of `s` (for the screen):
- * index for index when `s` is ASCII, else the bytes of one record part (see parseXmlInParts).
+ * index for index when `s` is ASCII, else the bytes of the part `s` was decoded from (see parseXmlInParts).
  */
 function parseXml(
   s: string,
@@ -264,8 +277,8 @@ function parseXml(
       if (!whole || bytes === undefined) wanted = screen(undefined, 0, 0, 'xml');
       else if (ascii) wanted = screen(bytes, st, close + 8, 'xml');
       else {
-        // One record part: its bytes are the record's, after a gap that is usually ASCII.
-        const from = utf8Length(s, 0, st);
+        // A decoded part: the record's bytes are found from its characters' offsets.
+        const from = offsetOf(st) - chunk.offset;
         wanted = screen(bytes, from, from + utf8Length(s, st, close + 8), 'xml');
       }
       if (!wanted) {

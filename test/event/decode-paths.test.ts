@@ -64,6 +64,40 @@ describe('chunk decoding', () => {
     expect(r.skipped).toBe(1);
   });
 
+  it('reads ASCII segments whole and a segment with non-ASCII text record by record, screen included', () => {
+    // ~400 KB: six segments or so; two records with text beyond ASCII in the third one.
+    const parts: string[] = ['<Events>\n'];
+    for (let i = 0; i < 1600; i++) {
+      const value = i === 700 ? 'Microsoft® Windows®' : i === 705 ? '주식회사 ☃' : `v${i}`;
+      parts.push(xmlRecord(i, value), '\n');
+    }
+    parts.push('</Events>\n');
+    const buf = Buffer.from(parts.join(''), 'utf8');
+    const screened: [number, number][] = [];
+    const screen = (b: Uint8Array | undefined, from: number, to: number): boolean => {
+      // Positions are the part's: `b` is that part of the chunk's bytes.
+      if (b !== undefined)
+        screened.push([b.byteOffset - buf.byteOffset + from, b.byteOffset - buf.byteOffset + to]);
+      return true;
+    };
+    const r = parseBytes(buf, 'xml', 'f', { screen });
+    expect(r.events).toHaveLength(1600);
+    expect(r.warnings).toEqual([]);
+    expect(r.events[700]!.get('Value')).toBe('Microsoft® Windows®');
+    expect(r.events[705]!.get('Value')).toBe('주식회사 ☃');
+    expect(r.events[1599]!.get('Value')).toBe('v1599');
+    const starts: number[] = [];
+    for (let i = buf.indexOf('<Event '); i >= 0; i = buf.indexOf('<Event ', i + 1)) starts.push(i);
+    expect(r.sources.map((s) => s.offset)).toEqual(starts);
+    // The screen is given each record's own bytes, from `<Event` to the end of `</Event>`, wherever
+    // in its part (segment or single record) the record sits.
+    expect(screened).toHaveLength(1600);
+    screened.forEach(([from, to], i) => {
+      expect(from).toBe(starts[i]);
+      expect(buf.toString('utf8', from, to)).toBe(xmlRecord(i, r.events[i]!.get('Value') as string));
+    });
+  });
+
   it('gives the same XML views whether a chunk is ASCII, mixed, or one record at a time', () => {
     const ascii = [1, 2, 3].map((i) => xmlRecord(i, `v${i}`)).join('\n');
     const mixed = `${ascii}\n${xmlRecord(9, 'ñ')}`;
