@@ -59,7 +59,11 @@ async function side(dist) {
   const { rules } = await loadSigma([rulesDir]);
   const engine = compileSigma(rules);
   const parts = chunks();
-  const screen = { screen: (b, from, to, f) => engine.screen(b, from, to, f) };
+  // As the hunt's ChunkMatcher does: no screen where it cannot turn a record away (builds that
+  // cannot tell always screen).
+  const screens = engine.screens === undefined || engine.screens(format);
+  const screen = screens ? { screen: (b, from, to, f) => engine.screen(b, from, to, f) } : {};
+  const match = screens ? (ev, on) => engine.matchScreened(ev, on) : (ev, on) => engine.match(ev, on);
   return {
     dist,
     times: [],
@@ -70,7 +74,7 @@ async function side(dist) {
         parseChunk(
           { format, data, offset: 0, line: 1 },
           input,
-          (ev) => engine.matchScreened(ev, () => hits++),
+          (ev) => match(ev, () => hits++),
           () => undefined,
           screen,
         );

@@ -24,6 +24,12 @@ export interface CompiledSigma {
   screen(b: Uint8Array | undefined, from: number, to: number, format: RecordFormat): boolean;
   /** `match` for the event parsed from the record last given to `screen` (its scan is reused). */
   matchScreened(ev: Event, onMatch: (ruleIndex: number) => void): void;
+  /**
+   * Whether `screen` can turn a record of this format away or learn anything from its bytes. Over
+   * XML with a rule that reads every channel it cannot (no key is turned away, and the values are
+   * scanned after parsing), and a parser can spare itself finding each record's bytes for it.
+   */
+  screens(format: RecordFormat): boolean;
   /** Rules evaluated so far after the index and the literal pre-filter (for profiling). */
   readonly evaluated: number;
   /** The pre-filter automata, which matching threads share (see AutomatonCache). */
@@ -171,6 +177,9 @@ export function compileSigma(rules: readonly CompilableRule[], opts: CompileOpti
       if (g.rawCandidates(rawBytes, raw, rawForm).length === 0) return false;
       rawGate = g;
       return true;
+    },
+    screens(format) {
+      return format === 'ndjson' || (rawXml && rawScan) || !index.everyChannel;
     },
     matchScreened(ev, onMatch) {
       // A record the raw scan could not read (or was not asked to) has its values scanned instead.

@@ -497,3 +497,33 @@ describe('screening raw records before parsing', () => {
     expect(warnings.length).toBe(1);
   });
 });
+
+describe('screens: where the screen can turn a record away', () => {
+  const anyChannel = `title: any\nid: 00000000-0000-0000-0000-0000000000a1\nlogsource:\n    product: windows\ndetection:\n    sel:\n        Image|endswith: '\\evil.exe'\n    condition: sel\n`;
+
+  it('over XML only without a rule that reads every channel (or with the raw XML scan); NDJSON always', async () => {
+    const bound = await rules(rule(1, "    sel:\n        Image|endswith: '\\cmd.exe'\n    condition: sel"));
+    const both = await rules(
+      rule(2, "    sel:\n        Image|endswith: '\\cmd.exe'\n    condition: sel"),
+      anyChannel,
+    );
+    expect(compileSigma(bound).screens('xml')).toBe(true);
+    expect(compileSigma(both).screens('xml')).toBe(false);
+    expect(compileSigma(both, { rawScan: true, rawXml: true }).screens('xml')).toBe(true);
+    for (const rs of [bound, both]) expect(compileSigma(rs).screens('ndjson')).toBe(true);
+    // Matching without the screen finds what matching with it does.
+    const text =
+      xmlRecord("<Data Name='Image'>C:\\x\\evil.exe</Data>") +
+      xmlRecord("<Data Name='Image'>C:\\x\\cmd.exe</Data>");
+    const engine = compileSigma(both);
+    const plain: number[] = [];
+    parseChunk(
+      { format: 'xml', data: Buffer.from(text), offset: 0, line: 1 },
+      'test',
+      (ev) => engine.match(ev, (r) => plain.push(r)),
+      () => undefined,
+    );
+    expect(plain.sort()).toEqual(screened(both, text, 'xml', {}).hits.sort());
+    expect(plain).toHaveLength(2);
+  });
+});
