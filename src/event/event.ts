@@ -30,9 +30,12 @@ export function getByName(ev: Pick<Event, 'field'>, name: string): FieldValue | 
 export class FlatEvent implements Event {
   readonly fields: Dict<FieldValue>;
   readonly timestamp: number;
-  constructor(fields: Dict<FieldValue>, timestamp: number) {
+  /** Every value of `fields`, when the builder collected them as it stored them (see allValues). */
+  private readonly values: readonly string[] | undefined;
+  constructor(fields: Dict<FieldValue>, timestamp: number, values?: readonly string[]) {
     this.fields = fields;
     this.timestamp = timestamp;
+    this.values = values;
   }
   get computer(): string {
     return firstText(this.fields.Computer);
@@ -59,6 +62,7 @@ export class FlatEvent implements Event {
     return Object.keys(this.fields).filter((k) => k.indexOf(' ') >= 0);
   }
   allValues(): readonly string[] {
+    if (this.values !== undefined) return this.values;
     const out: string[] = [];
     const f = this.fields;
     for (const k in f) {

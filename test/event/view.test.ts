@@ -9,6 +9,27 @@ describe('Event view', () => {
     expect(e.get('B')).toBeUndefined();
   });
 
+  it('allValues holds every value of the fields, whatever the shape (the builder collects them as it stores)', () => {
+    const fromFields = (e: { fields: Record<string, unknown> }): string[] =>
+      Object.values(e.fields)
+        .flatMap((v) => (typeof v === 'string' ? [v] : (v as string[])))
+        .sort();
+    const repeated =
+      "<Event><System><Channel>A</Channel><EventID>1</EventID><Channel>B</Channel></System><EventData><Data>x</Data><Data></Data><Data Name='Data'>n</Data><Data>y</Data><Data Name='L'>&lt;string&gt;p&lt;/string&gt;</Data></EventData></Event>\n";
+    const events = [
+      ...parseFixture('shapes.xml', 'xml').events,
+      ...parseFixture('pretty-crlf.xml', 'xml').events,
+      ...parseFixture('shapes.ndjson', 'ndjson').events,
+      ...parseText(repeated, 'xml').events,
+    ];
+    expect(events.length).toBeGreaterThan(5);
+    for (const e of events) expect([...e.allValues()].sort()).toEqual(fromFields(e as never));
+    // A System value given twice: the last one is the view's, and the first is in no list.
+    const last = parseText(repeated, 'xml').events[0]!;
+    expect(last.get('Channel')).toBe('B');
+    expect(last.allValues()).not.toContain('A');
+  });
+
   it('resolves dotted paths to the flat names', () => {
     const { events } = parseFixture('shapes.xml', 'xml');
     const e = events[0]!;
