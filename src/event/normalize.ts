@@ -18,14 +18,26 @@ export function normValue(v: string): string {
     return v.charCodeAt(2) === 48 ? stripHexZeros(v) : v;
   }
   if (n >= 19 && n <= 30 && v.charCodeAt(4) === 45 && v.charCodeAt(13) === 58) return fileTime(v);
-  if (n === 36) return isGuidAt(v, 0) ? `{${v.toLowerCase()}}` : v;
-  if (n === 38) {
-    if (c0 === 123 /* { */ && v.charCodeAt(37) === 125 /* } */ && isGuidAt(v, 1)) return v.toLowerCase();
-    return v;
-  }
+  if (n === 36 || n === 38) return guid(v, n, c0);
   if (n === 4 && v === 'True') return 'true';
   if (n === 5 && v === 'False') return 'false';
   return v;
+}
+
+// The GUID last normalised, and what it became: a provider's GUID comes again on every one of its
+// records (a comparison instead of a check and a lower-cased copy each time).
+let guidIn = '';
+let guidOut = '';
+
+function guid(v: string, n: number, c0: number): string {
+  if (v === guidIn) return guidOut;
+  let out = v;
+  if (n === 36) {
+    if (isGuidAt(v, 0)) out = `{${v.toLowerCase()}}`;
+  } else if (c0 === 123 /* { */ && v.charCodeAt(37) === 125 /* } */ && isGuidAt(v, 1)) out = v.toLowerCase();
+  guidIn = v;
+  guidOut = out;
+  return out;
 }
 
 function fileTime(v: string): string {

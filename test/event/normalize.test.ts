@@ -19,6 +19,26 @@ describe('normValue', () => {
     );
     expect(normValue('54849625-5478-4994-A5BA-3E3B0328C30X')).toBe('54849625-5478-4994-A5BA-3E3B0328C30X');
   });
+  it('gives the same answer for a GUID seen again, between other values and other GUIDs', () => {
+    const inputs = [
+      '{5770385F-C22A-43E0-BF4C-06F5698FFBD9}',
+      '{5770385F-C22A-43E0-BF4C-06F5698FFBD9}',
+      'S-1-5-18-not-a-guid-but-thirty-six-c',
+      '54849625-5478-4994-A5BA-3E3B0328C30D',
+      '{5770385F-C22A-43E0-BF4C-06F5698FFBD9}',
+      '{5770385F-C22A-43E0-BF4C-06F5698FFBDZ}',
+      '54849625-5478-4994-A5BA-3E3B0328C30D',
+    ];
+    expect(inputs.map((v) => normValue(v))).toEqual([
+      '{5770385f-c22a-43e0-bf4c-06f5698ffbd9}',
+      '{5770385f-c22a-43e0-bf4c-06f5698ffbd9}',
+      'S-1-5-18-not-a-guid-but-thirty-six-c',
+      '{54849625-5478-4994-a5ba-3e3b0328c30d}',
+      '{5770385f-c22a-43e0-bf4c-06f5698ffbd9}',
+      '{5770385F-C22A-43E0-BF4C-06F5698FFBDZ}',
+      '{54849625-5478-4994-a5ba-3e3b0328c30d}',
+    ]);
+  });
   it('lower-cases Python booleans only', () => {
     expect(normValue('True')).toBe('true');
     expect(normValue('False')).toBe('false');
