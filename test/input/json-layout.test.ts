@@ -4,6 +4,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
+import { type Event, parseChunk } from '../../src/event/index.js';
+import { readChunks } from '../../src/input/index.js';
 import { JsonFlattener, objectSpansLines } from '../../src/input/json-layout.js';
 import { readFile } from './read-file.js';
 
@@ -151,5 +153,49 @@ describe('reading JSON that is not one object a line', () => {
       .split('\n')
       .flatMap((l, i) => (l.trim() === '' ? [] : [i + 1]));
     expect(r.sources.map((s) => s.line)).toEqual(lines);
+  });
+});
+
+describe('resuming JSON that is not one object a line', () => {
+  it('reads on from a checkpoint in a growing pretty file, rewritten as from the start', async () => {
+    const objs = objects(path.join(FIX, 'shapes.ndjson'));
+    expect(objs.length).toBeGreaterThan(3);
+    const half = objs.length >> 1;
+    const pretty = (os: unknown[]) => os.map((o) => `${JSON.stringify(o, null, 2)}\n`).join('');
+    const file = put('growing.json', pretty(objs.slice(0, half)));
+    const f = { path: file, display: 'growing.json', size: 0 };
+    let end: { offset: number; line: number } | undefined;
+    let first = 0;
+    for await (const c of readChunks(f)) {
+      end = c.end;
+      parseChunk(
+        c,
+        f.display,
+        () => first++,
+        () => undefined,
+      );
+    }
+    expect(first).toBe(half);
+    writeFileSync(file, pretty(objs.slice(0, half)) + pretty(objs.slice(half)));
+    const rest: Event[] = [];
+    const offsets: number[] = [];
+    const bytes = readFileSync(file);
+    for await (const c of readChunks(f, { start: end! })) {
+      expect(c.byOffset).toBe(true);
+      parseChunk(
+        c,
+        f.display,
+        (e, s) => {
+          rest.push(e);
+          offsets.push(s.offset!);
+        },
+        (w) => {
+          throw new Error(w.message);
+        },
+      );
+    }
+    const whole = await read(file);
+    expect(rest.map((e) => ({ ...e.fields }))).toEqual(fields(whole).slice(half));
+    for (const o of offsets) expect(bytes[o]).toBe(0x7b);
   });
 });
