@@ -200,10 +200,10 @@ function eventStart(s: string, from: number): number {
   return -1;
 }
 
-/** What may stand between records: blanks, declarations, the <Events> root, comments, `Record N` lines. */
 /** evtx_dump's line before each record of its `-o json` output (read past in a rewritten layout). */
 const RECORD_LINE = /^Record \d+\s*$/;
 
+/** What may stand between records: blanks, declarations, the <Events> root, comments, `Record N` lines. */
 const GAP = /^(?:\s+|<\?[\s\S]*?\?>|<\/?Events(?:\s[^<>]*)?>|<!--[\s\S]*?-->|Record \d+)*$/;
 
 function gapIsClean(s: string, from: number, to: number): boolean {
@@ -395,11 +395,10 @@ function parseNdjson(
       } else {
         const o = parsed as Record<string, unknown>;
         stats.records++;
-        if (lazy && isObj(o.Event) && Object.hasOwn(o, 'Event'))
-          onEvent(new EvtxJsonEvent(o, text), byOffset ? at() : { file, line });
+        if (lazy && isObj(o.Event) && Object.hasOwn(o, 'Event')) onEvent(new EvtxJsonEvent(o, text), at());
         else {
           jsonRecord(o, text, builder);
-          onEvent(builder.finish(), byOffset ? at() : { file, line });
+          onEvent(builder.finish(), at());
         }
       }
     }

@@ -180,6 +180,7 @@ export async function* readChunks(file: InputFile, opts: ReadOptions = {}): Asyn
   // XML is held back until its first `<Event` tag: a file without one is refused whole, not read as
   // one stretch of content between records (a resumed file has had its events before).
   let eventSeen = opts.start !== undefined;
+  const refuseNoEvents = (): void => warn({ offset, message: noEventsMessage(stage, fill), refused: true });
   // Bytes not yet cut into a chunk live in one reused staging buffer: pieces are copied in once,
   // each chunk is copied out once into a buffer of its own, and the remainder moves to the front.
   // No per-piece concatenation, so the main thread leaves no garbage buffers behind.
@@ -298,7 +299,7 @@ export async function* readChunks(file: InputFile, opts: ReadOptions = {}): Asyn
         eventSeen = hasEventTag(stage, Math.max(0, fill - b.length - EVENT_NAME.length - 1), fill);
         if (!eventSeen) {
           if (fill < FIRST_EVENT_WITHIN) continue;
-          warn({ offset, message: noEventsMessage(stage, fill), refused: true });
+          refuseNoEvents();
           return;
         }
       }
@@ -326,7 +327,7 @@ export async function* readChunks(file: InputFile, opts: ReadOptions = {}): Asyn
       return;
     }
     if (format === 'xml' && !eventSeen && fill > 0) {
-      warn({ offset, message: noEventsMessage(stage, fill), refused: true });
+      refuseNoEvents();
       return;
     }
     if (fill > 0) {
