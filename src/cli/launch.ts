@@ -1,6 +1,7 @@
 import { writeSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import type { ThreadMessage, ThreadStart } from './cli-thread.js';
+import { setProgramHeapFloor } from './heap-floor.js';
 
 /**
  * The young generation (MiB) of the thread the command line runs in. V8 gives a process's main
@@ -29,6 +30,7 @@ function report(text: string): void {
  */
 export function launch(argv: string[]): Promise<number> {
   const start: ThreadStart = { argv };
+  setProgramHeapFloor();
   const worker = new Worker(new URL('./cli-thread.js', import.meta.url), {
     workerData: start,
     resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },

@@ -2,6 +2,7 @@
 // module is evaluated once per thread; the launcher's main thread compiles nothing of the hunt).
 // Every flag here is process-wide: it holds for the matching threads started later too.
 import { setFlagsFromString } from 'node:v8';
+import { clearHeapFloor } from './heap-floor.js';
 
 // Rules may be hostile too: a regular expression that backtracks catastrophically ("(a+)+$" on a
 // long run of a's) is moved by V8 to its linear-time engine instead of hanging the hunt. The flag is
@@ -23,3 +24,6 @@ setFlagsFromString('--heap-growing-percent=30');
 // compiles less and runs no slower: 11-14 % less CPU at one thread and at two (docs/performance.md).
 // Read at each compilation, process-wide.
 setFlagsFromString('--max-inlined-bytecode-size-cumulative=300');
+// The launcher gave this thread's heap a floor (heap-floor.ts) by a flag V8 reads when an isolate is
+// created; cleared here, before any matching thread starts, it holds for the program's thread alone.
+clearHeapFloor();
