@@ -160,15 +160,19 @@ function buildScan(
   always.sort((a, b) => a - b);
   const own = flatLists(owners);
   // Raw forms are scanned as bytes: their literals are given as byte strings.
-  const literals = form === 'plain' ? [...ids.keys()] : [...ids.keys()].map(latin1Bytes);
+  // Pushed into one array literal, so every scan's list has the same elements kind (a spread and a
+  // `map` gave lists of two kinds, and the optimised loop below deoptimised on each change).
+  const literals: string[] = [];
+  for (const lit of ids.keys()) literals.push(form === 'plain' ? lit : latin1Bytes(lit));
   let whole: (string | undefined)[] | undefined;
   // Raw forms only: a parsed event's values are scanned one by one, and the report does not say which.
   if (form !== 'plain') {
-    literals.forEach((lit, id) => {
-      if (lit.length <= MAX_LITERAL) return;
+    for (let id = 0; id < literals.length; id++) {
+      const lit = literals[id]!;
+      if (lit.length <= MAX_LITERAL) continue;
       whole ??= new Array<string | undefined>(literals.length).fill(undefined);
       whole[id] = lit;
-    });
+    }
   }
   return {
     ac: automata.get(literals),
