@@ -9,7 +9,7 @@ import { setFlagsFromString } from 'node:v8';
  * peak memory within noise on XML (48 MB was faster still, but took python-evtx XML past 256 MiB:
  * docs/performance.md, "A floor under the program thread's old-generation limit").
  */
-export const PROGRAM_OLD_SPACE_FLOOR_MB = 40;
+const PROGRAM_OLD_SPACE_FLOOR_MB = 40;
 
 const FLAG = 'initial-old-space-size';
 

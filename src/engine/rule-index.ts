@@ -159,20 +159,19 @@ function buildScan(
   }
   always.sort((a, b) => a - b);
   const own = flatLists(owners);
-  // Raw forms are scanned as bytes: their literals are given as byte strings.
-  // Pushed into one array literal, so every scan's list has the same elements kind (a spread and a
-  // `map` gave lists of two kinds, and the optimised loop below deoptimised on each change).
+  // Raw forms are scanned as bytes: their literals are given as byte strings. Pushed into one array
+  // literal, so every scan's list has the same elements kind (a spread for one form and a `map` for
+  // the others gave two, and the optimised code walking the list deoptimised on each change).
   const literals: string[] = [];
-  for (const lit of ids.keys()) literals.push(form === 'plain' ? lit : latin1Bytes(lit));
   let whole: (string | undefined)[] | undefined;
-  // Raw forms only: a parsed event's values are scanned one by one, and the report does not say which.
-  if (form !== 'plain') {
-    for (let id = 0; id < literals.length; id++) {
-      const lit = literals[id]!;
-      if (lit.length <= MAX_LITERAL) continue;
-      whole ??= new Array<string | undefined>(literals.length).fill(undefined);
-      whole[id] = lit;
+  for (const key of ids.keys()) {
+    const lit = form === 'plain' ? key : latin1Bytes(key);
+    // Raw forms only: a parsed event's values are scanned one by one, and the report does not say which.
+    if (form !== 'plain' && lit.length > MAX_LITERAL) {
+      whole ??= new Array<string | undefined>(ids.size).fill(undefined);
+      whole[literals.length] = lit;
     }
+    literals.push(lit);
   }
   return {
     ac: automata.get(literals),
