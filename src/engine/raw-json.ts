@@ -1,4 +1,4 @@
-import { bytesAre, isDigitBytes, isPlainAscii, lowersToAscii, type RawRecord } from './raw-record.js';
+import { bytesAre, isDigitBytes, isPlainAscii, lowersToAscii, RawRecord } from './raw-record.js';
 
 const OBJ = 1;
 const ARR = 2;
@@ -319,4 +319,42 @@ export function walkJson(b: Uint8Array, from: number, to: number, rec: RawRecord
   }
   if (keyOk && events === 1 && systems === 1 && chFrom >= 0 && idFrom >= 0)
     rec.setKey(b, chFrom, chTo, idFrom, idTo);
+}
+
+/**
+ * Records that take the walk down each of its paths: the optimising compiler then sees every
+ * branch's types before it first compiles the walk, instead of compiling it again after each
+ * branch a later record takes for the first time.
+ */
+const WARM_LINES = [
+  '{"Event":{"#attributes":{"xmlns":"http://schemas.microsoft.com/win/2004/08/events/event"},"System":{"Provider":{"#attributes":{"Name":"P","Guid":"{5770385F-C22A-43E0-BF4C-06F5698FFBD9}"}},"EventID":1,"Version":5,"Level":4,"Keywords":"0x8000000000000000","TimeCreated":{"#attributes":{"SystemTime":"2020-03-22T05:00:45.087155Z"}},"EventRecordID":10243570,"Correlation":null,"Execution":{"#attributes":{"ProcessID":2860,"ThreadID":3508}},"Channel":"Microsoft-Windows-Sysmon/Operational","Computer":"H","Security":{"#attributes":{"UserID":"S-1-5-18"}}},"EventData":{"RuleName":"","Image":"C:\\\\Windows\\\\x.exe","CommandLine":"\\"a\\" \\t\\n\\r\\b\\f b","Product":"Microsoft® Windows®","Flag":true,"Off":false,"Neg":-12,"Zero":0,"List":["a","b",1],"Empty":{},"None":[]}}}',
+  '{"Event":{"System":{"EventID":{"#attributes":{"Qualifiers":0},"#text":4624},"Channel":"Security"},"EventData":{"Data":[{"#text":"x"}]}}}',
+  '{"Event":{"System":{"EventID":"4688","Channel":"Security"},"EventData":{"Data":"é"}}}',
+  '{"Event":{"System":{"Provider":{"#attributes":{"x":1,"xa":1,"xma":1,"xmla":1,"xmlna":1,"xmlns:a":"b"}}}}}',
+  '{"EventID":4688,"Channel":"Security","Data":{"A":"b"}}',
+  '{"Event":{"System":{"EventID":1.5}}}',
+  '{"Event":{"System":{"Channel":"a\\u0041"}}}',
+  '{"Event":{"System":{"Channel":"a"}} } x',
+  '{"Event":{"System":{"Channel":"a"',
+  '{"a":[1,{"b":2}]}',
+  '{"a":1,}',
+  '[1]',
+  '{"a":"b"} \r',
+  `{"Event":{"EventData":{${Array.from({ length: 70 }, (_, i) => `"k${i}":${i}`).join(',')}}}}`,
+];
+
+let warmed = false;
+
+/**
+ * Walks WARM_LINES a few times, with a record of its own (which grows its ranges once); once per
+ * thread, as the walk's optimised code is.
+ */
+export function warmJsonWalk(): void {
+  if (warmed) return;
+  warmed = true;
+  const rec = new RawRecord();
+  rec.ranges = new Int32Array(4);
+  // Buffers, as the chunks are: a plain Uint8Array has another map.
+  const lines = WARM_LINES.map((l) => Buffer.from(l, 'utf8'));
+  for (let k = 0; k < 12; k++) for (const b of lines) walkJson(b, 0, b.length, rec);
 }

@@ -3,7 +3,7 @@ import type { AutomatonCache } from './automaton-cache.js';
 import { FieldAccess } from './field-access.js';
 import type { CompilableRule } from './messages.js';
 import { type PackedDetections, unpackDetection } from './packed-detections.js';
-import { walkJson } from './raw-json.js';
+import { walkJson, warmJsonWalk } from './raw-json.js';
 import type { RawForm } from './raw-literal.js';
 import { RawRecord } from './raw-record.js';
 import { walkXml } from './raw-xml.js';
@@ -119,6 +119,7 @@ export function compileSigma(rules: readonly CompilableRule[], opts: CompileOpti
 
   // The record last screened: its bytes and what the raw walk found, and the gate of its key.
   const raw = new RawRecord();
+  if (rawScan) warmJsonWalk();
   let rawBytes: Uint8Array | undefined;
   let rawForm: RawForm = 'plain';
   let rawGate: Gate | undefined;

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type CompileOptions, compileSigma } from '../../src/engine/index.js';
 import { AhoCorasick, endsWithBytes, latin1Bytes, MAX_LITERAL } from '../../src/engine/prefilter-ac.js';
-import { walkJson } from '../../src/engine/raw-json.js';
+import { walkJson, warmJsonWalk } from '../../src/engine/raw-json.js';
 import { rawLiteral } from '../../src/engine/raw-literal.js';
 import { RawRecord } from '../../src/engine/raw-record.js';
 import { walkXml } from '../../src/engine/raw-xml.js';
@@ -205,6 +205,28 @@ describe('raw channel and event id', () => {
     expect(walk(jsonRecord('').replace('"System":{', '"System":{"EventID":2,'), 'json').key).toBeUndefined();
     expect(walk(`{"Channel":"${SYSMON}","EventID":1}`, 'json').key).toBeUndefined();
     expect(walk(`{"X":1,${jsonRecord('').slice(1)}`, 'json').key).toBeUndefined();
+  });
+});
+
+describe('warming the JSON walk', () => {
+  it('leaves what the walk finds, and the records it is given, as they were', () => {
+    const records = [
+      jsonRecord('"Image":"C:\\\\x.exe","CommandLine":"a \\"b\\" c"'),
+      jsonRecord('', '{"#attributes":{"Qualifiers":16384},"#text":7045}'),
+      jsonRecord('"Data":[{"#text":"x"},"y"]'),
+      '{"EventID":4688,"Channel":"Security"}',
+      '{"Event":{"System":{"Channel":"a"',
+    ];
+    const rec = new RawRecord();
+    const before = records.map((r) => walk(r, 'json'));
+    const b = Buffer.from(records[0]!);
+    walkJson(b, 0, b.length, rec);
+    const ranges = [...rec.ranges.subarray(0, 2 * rec.count)];
+    warmJsonWalk();
+    warmJsonWalk();
+    expect(records.map((r) => walk(r, 'json'))).toEqual(before);
+    expect(before[0]!.values).toContain('C:\\\\x.exe');
+    expect([...rec.ranges.subarray(0, 2 * rec.count)]).toEqual(ranges);
   });
 });
 
