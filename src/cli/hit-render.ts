@@ -1,6 +1,7 @@
 import type { EventSnapshot, HitRenderer, RendererFactory } from '../engine/index.js';
-import { type HitRecord, jsonForTerminal } from '../output/index.js';
-import { buildHit, eventFields, eventHitId, type HitRule, isoTime, ruleFields } from './hits.js';
+import { type HitRecord, terminalJson } from '../output/index.js';
+import { hitIdFor } from '../state/index.js';
+import { buildHit, eventFields, eventIdentity, type HitRule, isoTime, ruleFields } from './hits.js';
 
 /**
  * What a matching thread needs to write Sigma hits out as JSON where they are found: the metadata of
@@ -16,8 +17,9 @@ function isRenderInit(x: unknown): x is RenderInit {
 }
 
 /** A hit JSON object's members as text, terminal-safe, without the braces (for joining). */
-function members(value: object): string {
-  return jsonForTerminal(value).slice(1, -1);
+function members(value: object): { text: string; ascii: boolean } {
+  const j = terminalJson(value);
+  return { text: j.text.slice(1, -1), ascii: j.ascii };
 }
 
 /**
@@ -30,11 +32,13 @@ function members(value: object): string {
 export const jsonRenderer: RendererFactory = (init: unknown): HitRenderer | undefined => {
   if (!isRenderInit(init)) return undefined;
   const { rules } = init;
-  const ruleParts: (string | undefined)[] = [];
+  const ruleParts: ({ text: string; ascii: boolean } | undefined)[] = [];
   let last: EventSnapshot | undefined;
   let iso: string | null = null;
   let head = '';
   let eventPart = '';
+  let eventAscii = true;
+  let identity = '';
   // The line's pieces, filled again for each hit (RenderedHit.parts is read at once).
   const parts = ['', '', '', ''];
   return (rule, ev) => {
@@ -43,20 +47,26 @@ export const jsonRenderer: RendererFactory = (init: unknown): HitRenderer | unde
     if (ev !== last) {
       last = ev;
       iso = isoTime(ev.timestamp);
-      head = `{${members({ schema: 1, timestamp: iso })},`;
-      eventPart = members(eventFields(ev));
+      // toISOString's text needs no escaping.
+      head = iso === null ? '{"schema":1,"timestamp":null,' : `{"schema":1,"timestamp":"${iso}",`;
+      const m = members(eventFields(ev));
+      eventPart = m.text;
+      eventAscii = m.ascii;
+      identity = eventIdentity(ev, iso);
     }
     let rulePart = ruleParts[rule];
     if (rulePart === undefined) {
-      rulePart = `${members(ruleFields(meta, 'sigma'))},`;
+      const m = members(ruleFields(meta, 'sigma'));
+      rulePart = { text: `${m.text},`, ascii: m.ascii };
       ruleParts[rule] = rulePart;
     }
-    const hitId = eventHitId(meta.id, ev, iso);
+    const hitId = hitIdFor(meta.id, identity);
     parts[0] = head;
-    parts[1] = rulePart;
+    parts[1] = rulePart.text;
     parts[2] = eventPart;
-    parts[3] = `,"hit_id":${JSON.stringify(hitId)}}`;
-    return { parts, hitId };
+    // Sixteen hexadecimal digits.
+    parts[3] = `,"hit_id":"${hitId}"}`;
+    return { parts, hitId, ascii: eventAscii && rulePart.ascii };
   };
 };
 

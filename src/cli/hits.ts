@@ -1,7 +1,7 @@
 import type { RuleMeta } from '../common/index.js';
 import type { EventSnapshot, SequenceHit } from '../engine/index.js';
 import { detailsFor, type HitRecord, type RuleKind } from '../output/index.js';
-import { groupHitId, hitId } from '../state/index.js';
+import { groupHitId, hitIdFor, identityKey } from '../state/index.js';
 
 /** What a hit record needs of its rule (EQL rules have no status). */
 export type HitRule = Omit<RuleMeta, 'status'>;
@@ -18,7 +18,12 @@ export function isoTime(ms: number): string | null {
 
 /** The stable id of a rule's hit on one event (see state/hit-id); `iso` is the event's isoTime. */
 export function eventHitId(ruleId: string, ev: EventSnapshot, iso = isoTime(ev.timestamp)): string {
-  return hitId(ruleId, {
+  return hitIdFor(ruleId, eventIdentity(ev, iso));
+}
+
+/** The event's part of the ids of its hits (see state/hit-id); `iso` is the event's isoTime. */
+export function eventIdentity(ev: EventSnapshot, iso: string | null): string {
+  return identityKey({
     computer: ev.computer,
     channel: ev.channel,
     recordId: ev.recordId,

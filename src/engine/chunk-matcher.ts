@@ -102,7 +102,7 @@ export class ChunkMatcher {
         return;
       }
       lean ??= withoutFields(snapshotNow());
-      const [textAt, textEnd] = texts.add(out.parts);
+      const [textAt, textEnd] = texts.add(out.parts, out.ascii === true);
       hits.push({ kind: 'sigma', rule, event: lean, textAt, textEnd, hitId: out.hitId });
     };
     const onEql = (rule: number): void => {

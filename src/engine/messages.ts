@@ -99,6 +99,8 @@ export interface RenderedHit {
    */
   parts: readonly string[];
   hitId: string;
+  /** Every part is ASCII: its UTF-8 is its characters, byte for byte. */
+  ascii?: boolean;
 }
 
 /**

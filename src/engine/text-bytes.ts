@@ -24,10 +24,15 @@ export class TextBytes {
     this.buf = Buffer.from(spare.buffer, 0, spare.buffer.byteLength);
   }
 
-  /** Appends `parts` one after the other; returns their [start, end) in the bytes `take` gives. */
-  add(parts: readonly string[]): [number, number] {
+  /**
+   * Appends `parts` one after the other as UTF-8; returns their [start, end) in the bytes `take`
+   * gives. With `ascii` (the caller knows every character is below 128) they are copied as Latin-1,
+   * which is the same bytes, without UTF-8's per-character encoding.
+   */
+  add(parts: readonly string[], ascii = false): [number, number] {
     let need = 0;
-    for (let i = 0; i < parts.length; i++) need += parts[i]!.length * 3;
+    for (let i = 0; i < parts.length; i++) need += parts[i]!.length;
+    if (!ascii) need *= 3;
     let buf = this.buf;
     if (buf === undefined || this.size + need > buf.length) {
       const bigger = Buffer.allocUnsafeSlow(Math.max(FRESH_BYTES, (buf?.length ?? 0) * 2, this.size + need));
@@ -37,7 +42,8 @@ export class TextBytes {
     }
     const start = this.size;
     let at = start;
-    for (let i = 0; i < parts.length; i++) at += buf.write(parts[i]!, at, 'utf8');
+    const encoding = ascii ? 'latin1' : 'utf8';
+    for (let i = 0; i < parts.length; i++) at += buf.write(parts[i]!, at, encoding);
     this.size = at;
     return [start, at];
   }

@@ -37,9 +37,19 @@ const JSON_UNSAFE = /[\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069
  * parses to the same value.
  */
 export function jsonForTerminal(value: unknown): string {
+  return terminalJson(value).text;
+}
+
+function escapeJsonUnsafe(text: string): string {
+  return text.replace(JSON_UNSAFE, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** `jsonForTerminal`'s text, and whether it is ASCII (each character one byte in UTF-8). */
+export function terminalJson(value: unknown): { text: string; ascii: boolean } {
   const text = JSON.stringify(value);
   // Most lines are ASCII without DEL: one native length count and one search tell, faster than the
   // regular expression's pass (1.3 against 3.6 µs on a 2.7 kB line).
-  if (Buffer.byteLength(text, 'utf8') === text.length && text.indexOf('\u007f') < 0) return text;
-  return text.replace(JSON_UNSAFE, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  if (Buffer.byteLength(text, 'utf8') === text.length)
+    return { text: text.indexOf('\u007f') < 0 ? text : escapeJsonUnsafe(text), ascii: true };
+  return { text: escapeJsonUnsafe(text), ascii: false };
 }

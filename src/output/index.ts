@@ -3,7 +3,7 @@ export { abbreviateChannel } from './channels.js';
 export { CSV_COLUMNS, csvCell } from './csv-sink.js';
 export { layoutOnly } from './detail-pairs.js';
 export { detailsFor } from './details.js';
-export { escapeForTerminal, jsonForTerminal } from './escape.js';
+export { escapeForTerminal, jsonForTerminal, terminalJson } from './escape.js';
 export { hitJson } from './json-sinks.js';
 export { fileWriteStream, type OutputFile, openOutputFile } from './output-file.js';
 export { createProgress, type Progress, type ProgressOptions, type ProgressStream } from './progress.js';

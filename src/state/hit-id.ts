@@ -16,10 +16,19 @@ const SEP = '\u001f';
  * read from an XML export and from its NDJSON twin, or from two overlapping exports, gets the same id.
  */
 export function hitId(ruleId: string, ev: EventIdentity): string {
-  const key = [ruleId, ev.computer.toLowerCase(), ev.channel.toLowerCase(), ev.recordId, ev.timestamp].join(
-    SEP,
-  );
-  return xxh64(key).toString(16).padStart(16, '0');
+  return hitIdFor(ruleId, identityKey(ev));
+}
+
+/** The event's part of its hits' ids (hitIdFor), the same for every rule it matches. */
+export function identityKey(ev: EventIdentity): string {
+  return `${SEP}${ev.computer.toLowerCase()}${SEP}${ev.channel.toLowerCase()}${SEP}${ev.recordId}${SEP}${ev.timestamp}`;
+}
+
+/** `hitId` from the rule id and the event's identityKey. */
+export function hitIdFor(ruleId: string, identity: string): string {
+  return xxh64(ruleId + identity)
+    .toString(16)
+    .padStart(16, '0');
 }
 
 /** Id of a hit made of several events (correlations, sequences): the rule id and the member hit ids. */

@@ -9,5 +9,5 @@ export {
   type StateFile,
   writeState,
 } from './checkpoint.js';
-export { type EventIdentity, groupHitId, hitId } from './hit-id.js';
+export { type EventIdentity, groupHitId, hitId, hitIdFor, identityKey } from './hit-id.js';
 export { acquireLock, LockedError } from './lock.js';

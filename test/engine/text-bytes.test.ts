@@ -82,3 +82,19 @@ describe('the shelf of text buffers', () => {
     expect(shelf.kept).toBe(0);
   });
 });
+
+describe('ASCII texts', () => {
+  it('added as ASCII are the same bytes as added as UTF-8, and take only their length', () => {
+    const parts = ['{"schema":1,', '"a":"C:\\\\Windows\\\\x.exe",', '"b":"\\u007f"}'];
+    const asUtf8 = new TextBytes();
+    const asAscii = new TextBytes();
+    asAscii.lend(new Uint8Array(parts.join('').length));
+    const [a0, a1] = asUtf8.add(parts);
+    const [b0, b1] = asAscii.add(parts, true);
+    const u = asUtf8.take()!;
+    const l = asAscii.take()!;
+    expect(Buffer.from(l.subarray(b0, b1)).equals(Buffer.from(u.subarray(a0, a1)))).toBe(true);
+    // The lent buffer held exactly the text: no UTF-8 worst case was reserved for it.
+    expect(l.buffer.byteLength).toBe(parts.join('').length);
+  });
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { escapeForTerminal } from '../../src/output/index.js';
+import { escapeForTerminal, jsonForTerminal, terminalJson } from '../../src/output/index.js';
 
 describe('escapeForTerminal', () => {
   it('leaves ordinary text, backslashes and non-Latin scripts alone', () => {
@@ -33,5 +33,15 @@ describe('escapeForTerminal', () => {
     expect(escapeForTerminal('a\ud800b')).toBe('a\\uD800b');
     expect(escapeForTerminal('a\udc00b')).toBe('a\\uDC00b');
     expect(escapeForTerminal('a\ud83d\ude42b')).toBe('a🙂b');
+  });
+});
+
+describe('terminalJson', () => {
+  it('tells ASCII lines from others, escaping DEL, C1 and bidirectional controls either way', () => {
+    expect(terminalJson({ a: 'plain' })).toEqual({ text: '{"a":"plain"}', ascii: true });
+    expect(terminalJson({ a: 'x\u007fy' })).toEqual({ text: '{"a":"x\\u007fy"}', ascii: true });
+    expect(terminalJson({ a: 'é\u202e' })).toEqual({ text: '{"a":"é\\u202e"}', ascii: false });
+    expect(terminalJson({ a: 'é\u202e' }).text).toBe(jsonForTerminal({ a: 'é\u202e' }));
+    expect(JSON.parse(terminalJson({ a: 'x\u007f\u0085' }).text)).toEqual({ a: 'x\u007f\u0085' });
   });
 });
