@@ -30,25 +30,6 @@ function lowerUnits(): Uint16Array {
   return lowerTable;
 }
 
-/**
- * Lists of numbers kept as two typed arrays instead of an array per list (few objects for the
- * collector): list i is items[start[i]] up to items[start[i + 1]].
- */
-export function flatLists(lists: readonly (readonly number[])[]): { start: Int32Array; items: Int32Array } {
-  const start = new Int32Array(lists.length + 1);
-  let total = 0;
-  lists.forEach((l, i) => {
-    start[i] = total;
-    total += l.length;
-  });
-  start[lists.length] = total;
-  const items = new Int32Array(total);
-  lists.forEach((l, i) => {
-    items.set(l, start[i]!);
-  });
-  return { start, items };
-}
-
 /** An automaton's tables on shared memory, as `toShared` gives them and the constructor takes them. */
 export interface SharedAutomaton {
   ascii: Uint16Array<ArrayBufferLike>;
