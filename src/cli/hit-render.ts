@@ -1,7 +1,7 @@
 import type { EventSnapshot, HitRenderer, RendererFactory } from '../engine/index.js';
 import { type HitRecord, terminalJson } from '../output/index.js';
 import { hitIdFor } from '../state/index.js';
-import { buildHit, eventFields, eventIdentity, type HitRule, isoTime, ruleFields } from './hits.js';
+import { eventFields, eventIdentity, type HitRule, isoTime, numeric, ruleFields } from './hits.js';
 
 /**
  * What a matching thread needs to write Sigma hits out as JSON where they are found: the metadata of
@@ -70,9 +70,36 @@ export const jsonRenderer: RendererFactory = (init: unknown): HitRenderer | unde
   };
 };
 
-/** The main thread's record of a hit rendered elsewhere: what the summary, sort and dedup read, and its bytes. */
+/** The `rule` member of a rule's rendered hits: one object per rule, never changed. */
+const ruleMembers = new WeakMap<HitRule, HitRecord['rule']>();
+
+/** The details of a rendered hit's record: its line holds them. */
+const NO_DETAILS: Record<string, string> = Object.freeze(Object.create(null));
+
+/**
+ * The main thread's record of a hit rendered elsewhere: what the summary, sort and dedup read, and
+ * its bytes. Its details and event are in its line only (`event` is the lean snapshot's empty set).
+ */
 export function renderedHit(rule: HitRule, ev: EventSnapshot, json: Uint8Array, hitId: string): HitRecord {
-  const hit = buildHit(rule, ev, 'sigma', isoTime(ev.timestamp), hitId);
-  hit.json = json;
-  return hit;
+  let member = ruleMembers.get(rule);
+  if (member === undefined) {
+    member = ruleFields(rule, 'sigma').rule;
+    ruleMembers.set(rule, member);
+  }
+  return {
+    schema: 1,
+    timestamp: isoTime(ev.timestamp),
+    level: rule.level,
+    rule: member,
+    computer: ev.computer || null,
+    channel: ev.channel || null,
+    event_id: numeric(ev.eventId),
+    record_id: numeric(ev.recordId),
+    source: ev.src,
+    details: NO_DETAILS,
+    event: ev.fields as Record<string, string | string[]>,
+    hit_id: hitId,
+    json,
+    ms: ev.timestamp,
+  };
 }

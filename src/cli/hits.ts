@@ -1,19 +1,19 @@
 import type { RuleMeta } from '../common/index.js';
 import type { EventSnapshot, SequenceHit } from '../engine/index.js';
-import { detailsFor, type HitRecord, type RuleKind } from '../output/index.js';
+import { detailsFor, type HitRecord, isoUtc, type RuleKind } from '../output/index.js';
 import { groupHitId, hitIdFor, identityKey } from '../state/index.js';
 
 /** What a hit record needs of its rule (EQL rules have no status). */
 export type HitRule = Omit<RuleMeta, 'status'>;
 
 /** Event ids and record ids are numbers in the JSON contract when they are plain decimals. */
-function numeric(text: string): number | string | null {
+export function numeric(text: string): number | string | null {
   if (text === '') return null;
   return /^\d{1,15}$/.test(text) ? Number(text) : text;
 }
 
 export function isoTime(ms: number): string | null {
-  return Number.isNaN(ms) ? null : new Date(ms).toISOString();
+  return isoUtc(ms);
 }
 
 /** The stable id of a rule's hit on one event (see state/hit-id); `iso` is the event's isoTime. */

@@ -21,6 +21,10 @@ export interface ComputerTally {
   level: Level;
 }
 
+function newTally(hit: HitRecord): RuleTally {
+  return { id: hit.rule.id, title: hit.rule.title, level: hit.level, count: 1 };
+}
+
 function zeroLevels(): Record<Level, number> {
   return { informational: 0, low: 0, medium: 0, high: 0, critical: 0 };
 }
@@ -36,7 +40,9 @@ export class SummaryAccumulator {
   undated = 0;
   first = Number.NaN;
   last = Number.NaN;
-  private readonly rules: Dict<RuleTally> = dict();
+  /** Rules by id (the first title seen with it), and by id and title for any other title. */
+  private readonly rules = new Map<string, RuleTally>();
+  private readonly retitled = new Map<string, RuleTally>();
   private readonly computers: Dict<ComputerTally> = dict();
   private computerCount = 0;
   /** Hour index (ms / 1 h) → hits per level, indexed as LEVELS. */
@@ -46,13 +52,17 @@ export class SummaryAccumulator {
     this.total++;
     this.byLevel[hit.level]++;
 
-    const ruleKey = `${hit.rule.id}\u0000${hit.rule.title}`;
-    const rule = this.rules[ruleKey];
-    if (rule === undefined) {
-      this.rules[ruleKey] = { id: hit.rule.id, title: hit.rule.title, level: hit.level, count: 1 };
-    } else {
-      rule.count++;
-      if (levelRank(hit.level) > levelRank(rule.level)) rule.level = hit.level;
+    // Keyed by the rule's id alone (a string the rule's metadata holds, its hash computed once):
+    // a key joined from id and title was a new string to hash at every hit.
+    const id = hit.rule.id;
+    const byId = this.rules.get(id);
+    if (byId === undefined) this.rules.set(id, newTally(hit));
+    else if (byId.title === hit.rule.title) this.count(byId, hit.level);
+    else {
+      const key = `${id}\u0000${hit.rule.title}`;
+      const other = this.retitled.get(key);
+      if (other === undefined) this.retitled.set(key, newTally(hit));
+      else this.count(other, hit.level);
     }
 
     if (hit.computer !== null && hit.computer !== '') {
@@ -68,7 +78,7 @@ export class SummaryAccumulator {
       }
     }
 
-    const t = hitTime(hit.timestamp);
+    const t = hit.ms ?? hitTime(hit.timestamp);
     if (Number.isNaN(t)) {
       this.undated++;
       return;
@@ -86,7 +96,7 @@ export class SummaryAccumulator {
 
   /** Rules with hits, most severe first, then by hit count, then title. */
   topRules(limit: number): RuleTally[] {
-    return Object.values(this.rules)
+    return [...this.rules.values(), ...this.retitled.values()]
       .sort(
         (a, b) =>
           levelRank(b.level) - levelRank(a.level) ||
@@ -97,7 +107,12 @@ export class SummaryAccumulator {
   }
 
   get ruleCount(): number {
-    return Object.keys(this.rules).length;
+    return this.rules.size + this.retitled.size;
+  }
+
+  private count(rule: RuleTally, level: Level): void {
+    rule.count++;
+    if (levelRank(level) > levelRank(rule.level)) rule.level = level;
   }
 
   /** Computers by hit count, then name. */

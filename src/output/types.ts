@@ -31,6 +31,11 @@ export interface HitRecord {
    * was found; the JSON sinks write it as it is. Not part of the record itself.
    */
   json?: Uint8Array;
+  /**
+   * Beside `json` only: the event's time in milliseconds (NaN without one), which the summary reads
+   * instead of parsing `timestamp` back. Not part of the record itself.
+   */
+  ms?: number;
 }
 
 /** Output formats: a table for people, the others for programs. */

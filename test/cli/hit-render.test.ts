@@ -58,6 +58,12 @@ describe('hits rendered in the matching thread', () => {
         const record = renderedHit(rule, r.event, bytes, r.hitId!);
         expect(hitJson(record)).toBe(expected);
         expect(record.hit_id).toBe(JSON.parse(expected).hit_id);
+        // What the summary, the sort and the dedup read is the full record's.
+        const full = buildHit(rule, h.event, 'sigma');
+        const { details: _d, event: _e, json: _j, ms, ...read } = record;
+        const { details: _fd, event: _fe, ...fullRead } = full;
+        expect(read).toEqual(fullRead);
+        expect(ms).toBe(full.timestamp === null ? Number.NaN : Date.parse(full.timestamp));
         hits++;
       });
     }

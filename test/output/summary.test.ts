@@ -90,6 +90,32 @@ describe('renderSummary', () => {
     expect(acc.byLevel.high).toBe(3);
   });
 
+  it('counts a rule id seen under two titles as two rules, each with its worst level', () => {
+    const acc = new SummaryAccumulator();
+    acc.add(makeHit({ ruleId: 'r1', title: 'A', level: 'low' }));
+    acc.add(makeHit({ ruleId: 'r1', title: 'B', level: 'medium' }));
+    acc.add(makeHit({ ruleId: 'r1', title: 'A', level: 'high' }));
+    acc.add(makeHit({ ruleId: 'r1', title: 'B', level: 'low' }));
+    acc.add(makeHit({ ruleId: 'r2', title: 'A', level: 'low' }));
+    expect(acc.ruleCount).toBe(3);
+    expect(acc.topRules(10)).toEqual([
+      { id: 'r1', title: 'A', level: 'high', count: 2 },
+      { id: 'r1', title: 'B', level: 'medium', count: 2 },
+      { id: 'r2', title: 'A', level: 'low', count: 1 },
+    ]);
+  });
+
+  it('reads the time given beside a rendered line instead of parsing the timestamp', () => {
+    const acc = new SummaryAccumulator();
+    acc.add({
+      ...makeHit({ timestamp: '2019-09-12T10:11:12.123Z' }),
+      ms: Date.parse('2020-01-01T00:00:00.000Z'),
+    });
+    expect(acc.first).toBe(Date.parse('2020-01-01T00:00:00.000Z'));
+    acc.add({ ...makeHit({ timestamp: null }), ms: Number.NaN });
+    expect(acc.undated).toBe(1);
+  });
+
   it('charts per day over weeks, and several days per character over years', () => {
     const weeks = [0, 1, 1, 13, 27].map((d) => makeHit({ timestamp: at(t0 + d * 24 * H) }));
     const text = renderSummary({ ...base, hits: weeks }, { color: false, width: 100 });
