@@ -1,6 +1,6 @@
-import type { RuleMeta } from '../common/index.js';
+import { isoUtc, type RuleMeta } from '../common/index.js';
 import type { EventSnapshot, SequenceHit } from '../engine/index.js';
-import { detailsFor, type HitRecord, isoUtc, type RuleKind } from '../output/index.js';
+import { detailsFor, type HitRecord, type RuleKind } from '../output/index.js';
 import { groupHitId, hitIdFor, identityKey } from '../state/index.js';
 
 /** What a hit record needs of its rule (EQL rules have no status). */

@@ -1,3 +1,5 @@
+import { isoUtc } from '../common/index.js';
+
 /**
  * Value normalisation shared by every record shape, so that one event reads the same from
  * python-evtx XML, wevtutil XML and evtx_dump NDJSON (see docs/event-fields.md):
@@ -180,6 +182,6 @@ function canonicalText(s: string): string | undefined {
 
 /** ISO 8601 UTC with microsecond digits. */
 export function isoMicros(ms: number, micros: number): string {
-  const iso = new Date(ms).toISOString(); // …SS.mmmZ
-  return `${iso.slice(0, 23)}${String(micros).padStart(3, '0')}Z`;
+  const iso = isoUtc(ms) ?? new Date(ms).toISOString(); // …SS.mmmZ
+  return `${iso.slice(0, 23)}${micros < 10 ? '00' : micros < 100 ? '0' : ''}${micros}Z`;
 }

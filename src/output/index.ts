@@ -10,6 +10,5 @@ export { createProgress, type Progress, type ProgressOptions, type ProgressStrea
 export { createSink, formatFromPath } from './sink.js';
 export { renderSummary, type ScanSummary, type SummaryOptions } from './summary.js';
 export { type ComputerTally, type RuleTally, SummaryAccumulator } from './summary-accumulator.js';
-export { isoUtc } from './iso-time.js';
 export { isValidTimeZone } from './time-format.js';
 export type { Format, HitRecord, HitSink, RuleKind, SinkOptions } from './types.js';

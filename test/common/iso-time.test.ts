@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isoUtc } from '../../src/output/index.js';
+import { isoUtc } from '../../src/common/index.js';
 
 describe('isoUtc', () => {
   it('writes what toISOString writes, over years 1000-9999 and at their edges', () => {
@@ -25,5 +25,20 @@ describe('isoUtc', () => {
     expect(isoUtc(Number.NaN)).toBeNull();
     expect(isoUtc(Number.POSITIVE_INFINITY)).toBeNull();
     expect(isoUtc(9e15)).toBeNull();
+  });
+});
+
+describe('isoMicros', () => {
+  it('writes the microseconds after the ISO milliseconds, as before with toISOString', async () => {
+    const { isoMicros } = await import('../../src/event/normalize.js');
+    for (const [ms, micros] of [
+      [Date.parse('2019-04-27T15:57:25.868Z'), 864],
+      [0, 0],
+      [Date.parse('1601-01-01T00:00:00.000Z'), 7],
+      [Date.parse('2030-12-31T23:59:59.999Z'), 99],
+    ] as const)
+      expect(isoMicros(ms, micros)).toBe(
+        `${new Date(ms).toISOString().slice(0, 23)}${String(micros).padStart(3, '0')}Z`,
+      );
   });
 });
