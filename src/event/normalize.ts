@@ -35,8 +35,11 @@ function guid(v: string, n: number, c0: number): string {
   if (v === guidIn) return guidOut;
   let out = v;
   if (n === 36) {
-    if (isGuidAt(v, 0)) out = `{${v.toLowerCase()}}`;
-  } else if (c0 === 123 /* { */ && v.charCodeAt(37) === 125 /* } */ && isGuidAt(v, 1)) out = v.toLowerCase();
+    const g = guidAt(v, 0);
+    if (g !== NOT_GUID) out = `{${g === GUID_UPPER ? v.toLowerCase() : v}}`;
+  } else if (c0 === 123 /* { */ && v.charCodeAt(37) === 125 /* } */ && guidAt(v, 1) === GUID_UPPER)
+    // Braced and lower-case already (python-evtx, wevtutil): the value as it is.
+    out = v.toLowerCase();
   guidIn = v;
   guidOut = out;
   return out;
@@ -64,14 +67,21 @@ function stripHexZeros(v: string): string {
   return `0x${v.slice(i)}`;
 }
 
-function isGuidAt(v: string, at: number): boolean {
+const NOT_GUID = 0;
+const GUID_LOWER = 1;
+const GUID_UPPER = 2;
+
+/** Whether v holds a GUID's 36 characters at `at`, and whether any of its hex digits is upper case. */
+function guidAt(v: string, at: number): number {
+  let upper = false;
   for (let j = 0; j < 36; j++) {
     const c = v.charCodeAt(at + j);
     if (j === 8 || j === 13 || j === 18 || j === 23) {
-      if (c !== 45 /* - */) return false;
-    } else if (!isHex(c)) return false;
+      if (c !== 45 /* - */) return NOT_GUID;
+    } else if (!isHex(c)) return NOT_GUID;
+    else if (c >= 65 && c <= 70) upper = true;
   }
-  return true;
+  return upper ? GUID_UPPER : GUID_LOWER;
 }
 
 const DIGIT0 = 48;
