@@ -1,7 +1,9 @@
-import Table from 'cli-table3';
+import { lazyModule } from '../common/index.js';
 import type { Event, FieldValue, SourceRef, Warning } from '../event/index.js';
 import { parseChunk } from '../event/index.js';
 import { discoverInputs, readChunks } from '../input/index.js';
+
+const cliTable = lazyModule<typeof import('cli-table3')>('cli-table3');
 
 export interface DumpOptions {
   format: 'jsonl' | 'json' | 'table';
@@ -124,7 +126,7 @@ class Out {
 function renderTable(rows: DumpRecord[], fields?: string[]): string {
   const head = ['timestamp', 'computer', 'channel', 'event_id', 'record_id', 'provider'];
   const extra = fields ?? ['fields'];
-  const t = new Table({ head: [...head, ...extra], style: { head: [], border: [] }, wordWrap: false });
+  const t = new (cliTable())({ head: [...head, ...extra], style: { head: [], border: [] }, wordWrap: false });
   for (const r of rows) {
     const base = [r.timestamp, r.computer, r.channel, r.event_id, r.record_id, r.provider].map((v) =>
       cell(v),

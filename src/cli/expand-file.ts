@@ -1,12 +1,14 @@
 import { readFile } from 'node:fs/promises';
-import { parse } from 'yaml';
+import { lazyModule } from '../common/index.js';
+
+const yaml = lazyModule<typeof import('yaml')>('yaml');
 
 /**
  * Reads the values for Sigma `|expand` placeholders: a YAML (or JSON) mapping of placeholder name
  * (with or without the surrounding %) to a value or a list of values.
  */
 export async function readExpandFile(path: string): Promise<Record<string, string[]>> {
-  const doc: unknown = parse(await readFile(path, 'utf8'));
+  const doc: unknown = yaml().parse(await readFile(path, 'utf8'));
   if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) {
     throw new Error(`${path}: expected a mapping of placeholder names to values`);
   }

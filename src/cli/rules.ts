@@ -1,8 +1,10 @@
-import Table from 'cli-table3';
+import { lazyModule } from '../common/index.js';
 import { loadRuleSet } from '../engine/index.js';
 import { escapeForTerminal } from '../output/index.js';
 import { describeLogsource, type RuleProblem } from '../sigma/index.js';
 import { displayRulePath } from './paths.js';
+
+const cliTable = lazyModule<typeof import('cli-table3')>('cli-table3');
 
 export interface RulesIO {
   stdout: { write(text: string): unknown };
@@ -116,7 +118,7 @@ export async function runRulesLint(paths: string[], io: RulesIO): Promise<number
 /** `spoor rules list PATH…`: a table of the loaded rules; problems go to stderr (use lint to fail on them). */
 export async function runRulesList(paths: string[], io: RulesIO): Promise<number> {
   const { list, problems } = await entries(paths);
-  const table = new Table({
+  const table = new (cliTable())({
     head: ['title', 'kind', 'level', 'status', 'logsource', 'file'],
     style: { head: [], border: [] },
   });

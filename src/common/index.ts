@@ -2,6 +2,7 @@ export { hashFiles, hex64, openEntry, pruneEntries, writeEntry } from './cache-f
 export { type Host, hostStdin, onInterrupt, setHost } from './host.js';
 export { internStrings } from './intern.js';
 export { isoUtc } from './iso-time.js';
+export { lazyModule } from './lazy-module.js';
 export { LEVELS, type Level, levelRank, parseLevel } from './levels.js';
 export { scratchInt32 } from './paged.js';
 export type { RuleMeta } from './rule-meta.js';

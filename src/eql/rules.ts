@@ -1,10 +1,11 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parse as parseToml } from 'smol-toml';
-import { type Level, parseLevel, type RuleProblem } from '../common/index.js';
+import { type Level, lazyModule, parseLevel, type RuleProblem } from '../common/index.js';
 import type { EqlQuery } from './ast.js';
 import { EqlSyntaxError } from './errors.js';
 import { parseEql } from './parser.js';
+
+const toml = lazyModule<typeof import('smol-toml')>('smol-toml');
 
 /** A loaded EQL rule: plain, JSON-serialisable data that workers compile with `compileEql`. */
 export interface EqlRuleIR {
@@ -95,7 +96,7 @@ function queryStartLine(text: string): number | undefined {
 export function eqlRuleFromToml(text: string, file: string): EqlRuleIR | EqlRuleProblem {
   let doc: TomlTable;
   try {
-    doc = parseToml(text) as TomlTable;
+    doc = toml().parse(text) as TomlTable;
   } catch (e) {
     const err = e as Error & { line?: number; column?: number };
     return {

@@ -1,5 +1,7 @@
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { lazyModule } from '../common/index.js';
 import type { FieldBuilder } from './builder.js';
+
+const fxp = lazyModule<typeof import('fast-xml-parser')>('fast-xml-parser');
 
 /**
  * The reference reading of one `<Event>` record, built on fast-xml-parser: slower, general, and
@@ -15,24 +17,31 @@ const MARK = '\u0000';
 /** Names fast-xml-parser refuses outright; they are ordinary names in an event, so they are marked. */
 const CRITICAL = new Set(['__proto__', 'constructor', 'prototype']);
 
-const parser = new XMLParser({
-  preserveOrder: true,
-  ignoreAttributes: false,
-  attributeNamePrefix: '',
-  parseTagValue: false,
-  parseAttributeValue: false,
-  trimValues: false,
-  processEntities: false,
-  htmlEntities: false,
-  ignoreDeclaration: true,
-  ignorePiTags: true,
-  commentPropName: false,
-  cdataPropName: '#cdata',
-  removeNSPrefix: false,
-  onDangerousProperty: (name: string) => MARK + name,
-  transformTagName: (name: string) => (CRITICAL.has(name) ? MARK + name : name),
-  transformAttributeName: (name: string) => (CRITICAL.has(name) ? MARK + name : name),
-});
+type Parser = InstanceType<typeof import('fast-xml-parser').XMLParser>;
+let parserMade: Parser | undefined;
+
+/** The parser, made on first use (most hunts never need it). */
+function parser(): Parser {
+  parserMade ??= new (fxp().XMLParser)({
+    preserveOrder: true,
+    ignoreAttributes: false,
+    attributeNamePrefix: '',
+    parseTagValue: false,
+    parseAttributeValue: false,
+    trimValues: false,
+    processEntities: false,
+    htmlEntities: false,
+    ignoreDeclaration: true,
+    ignorePiTags: true,
+    commentPropName: false,
+    cdataPropName: '#cdata',
+    removeNSPrefix: false,
+    onDangerousProperty: (name: string) => MARK + name,
+    transformTagName: (name: string) => (CRITICAL.has(name) ? MARK + name : name),
+    transformAttributeName: (name: string) => (CRITICAL.has(name) ? MARK + name : name),
+  });
+  return parserMade;
+}
 
 const ENTITY = /&(#x[0-9a-fA-F]+|#[0-9]+|amp|lt|gt|quot|apos);/g;
 const PREDEFINED: Readonly<Record<string, string>> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
@@ -151,9 +160,9 @@ export function referenceRecord(xml: string, b: FieldBuilder): void {
   // fast-xml-parser folds CR LF into LF; the view keeps values as written (as the NDJSON twin
   // does), so a CR is handed to it as a character reference, which the decoding above restores.
   if (xml.indexOf('\r') >= 0) xml = xml.replace(/\r/g, '&#13;');
-  const valid = XMLValidator.validate(xml, { allowBooleanAttributes: false });
+  const valid = fxp().XMLValidator.validate(xml, { allowBooleanAttributes: false });
   if (valid !== true) throw new Error(`malformed XML record: ${valid.err.msg} (line ${valid.err.line})`);
-  const doc = parser.parse(xml) as XNode[];
+  const doc = parser().parse(xml) as XNode[];
   const roots = elements(doc);
   const root = roots[0];
   if (roots.length !== 1 || root === undefined || local(tagOf(root) as string) !== 'Event')

@@ -1,5 +1,6 @@
-import { isMap, isScalar, LineCounter, parseAllDocuments } from 'yaml';
-import { type Dict, dict } from '../common/index.js';
+import { type Dict, dict, lazyModule } from '../common/index.js';
+
+const yaml = lazyModule<typeof import('yaml')>('yaml');
 
 /** One YAML document of a rule file, as null-prototype data plus a way back to line numbers. */
 export interface YamlDoc {
@@ -23,8 +24,8 @@ function plain(v: unknown): unknown {
 }
 
 export function parseYamlDocs(text: string): YamlDoc[] {
-  const lc = new LineCounter();
-  const docs = parseAllDocuments(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
+  const lc = new (yaml().LineCounter)();
+  const docs = yaml().parseAllDocuments(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
   const list = Array.isArray(docs) ? docs : [docs];
   const out: YamlDoc[] = [];
   for (const doc of list) {
@@ -49,9 +50,9 @@ export function parseYamlDocs(text: string): YamlDoc[] {
       locate(path) {
         for (let n = path.length; n > 0; n--) {
           const parent = n === 1 ? doc.contents : doc.getIn(path.slice(0, n - 1), true);
-          if (isMap(parent)) {
-            const pair = parent.items.find((p) => isScalar(p.key) && p.key.value === path[n - 1]);
-            if (pair && isScalar(pair.key) && pair.key.range) {
+          if (yaml().isMap(parent)) {
+            const pair = parent.items.find((p) => yaml().isScalar(p.key) && p.key.value === path[n - 1]);
+            if (pair && yaml().isScalar(pair.key) && pair.key.range) {
               const p = lc.linePos(pair.key.range[0]);
               return { line: p.line, column: p.col };
             }
