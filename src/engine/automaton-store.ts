@@ -31,7 +31,8 @@ let codeHash: string | undefined;
 
 /** A hash of the code that builds automata: a new build never reads tables an older one wrote. */
 function builderHash(): string {
-  const here = path.dirname(fileURLToPath(import.meta.url));
+  // From one level below the build's root, as from a bundle of this module (dist/bundle/).
+  const here = fileURLToPath(new URL('../engine/', import.meta.url));
   codeHash ??= hashFiles(
     ['prefilter-ac.js', 'prefilter-ac.ts', 'automaton-store.js', 'automaton-store.ts'].map((n) =>
       path.join(here, n),

@@ -52,8 +52,12 @@ let codeHash: string | undefined;
  */
 function loaderCodeHash(): string {
   if (codeHash !== undefined) return codeHash;
-  const here = path.dirname(fileURLToPath(import.meta.url));
-  const files = [here, path.join(here, '../mapping'), path.join(here, '../correlation')].flatMap((dir) => {
+  // Named from one level below the build's root, so that the same folders are found from this
+  // module and from a bundle of it (dist/bundle/), which holds no loader files of its own.
+  const dirs = ['../sigma/', '../mapping/', '../correlation/'].map((d) =>
+    fileURLToPath(new URL(d, import.meta.url)),
+  );
+  const files = dirs.flatMap((dir) => {
     try {
       return readdirSync(dir)
         .sort()
