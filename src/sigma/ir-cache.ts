@@ -72,7 +72,7 @@ function loaderCodeHash(): string {
 }
 
 /** The cache key of one load: the files (names and contents), the options and the loader's code. */
-export function cacheKey(files: string[], texts: string[], opts: LoadOptions): string {
+export function cacheKey(files: string[], contents: Uint8Array[], opts: LoadOptions): string {
   const h = new Xxh64();
   h.update(MAGIC);
   h.update(loaderCodeHash());
@@ -84,8 +84,8 @@ export function cacheKey(files: string[], texts: string[], opts: LoadOptions): s
     }),
   );
   for (let i = 0; i < files.length; i++) {
-    h.update(`\u0000${files[i]}\u0000${texts[i]!.length}\u0000`);
-    h.update(texts[i]!);
+    h.update(`\u0000${files[i]}\u0000${contents[i]!.length}\u0000`);
+    h.update(contents[i]!);
   }
   return hex64(h.digest());
 }

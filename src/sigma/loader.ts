@@ -99,20 +99,23 @@ export async function loadSigma(paths: string[], opts: LoadOptions = {}): Promis
   const { files, unreadable } = await listRuleFiles(paths);
   // Synchronous reads: for thousands of small files they are several times faster than
   // thousands of concurrent promises through the libuv pool.
-  const texts = files.map((f): string | Error => {
+  // Read as bytes: the cache key hashes them as they are, and they are decoded only when the rules
+  // must be parsed (not from the cache: 4 MB of text with SigmaHQ's rules, garbage at once).
+  const bytes = files.map((f): Buffer | Error => {
     try {
-      return readFileSync(f, 'utf8');
+      return readFileSync(f);
     } catch (e) {
       return e as Error;
     }
   });
   const dir = opts.cache === false ? undefined : cacheDir();
-  const cacheable = dir !== undefined && unreadable.length === 0 && texts.every((t) => typeof t === 'string');
-  const key = cacheable ? cacheKey(files, texts as string[], opts) : '';
+  const cacheable = dir !== undefined && unreadable.length === 0 && bytes.every((b) => !(b instanceof Error));
+  const key = cacheable ? cacheKey(files, bytes as Buffer[], opts) : '';
   if (cacheable) {
     const hit = readCached(dir, key);
     if (hit) return hit;
   }
+  const texts = bytes.map((b) => (b instanceof Error ? b : b.toString('utf8')));
   const result = parseRuleFiles(files, texts, unreadable, opts);
   if (cacheable) writeCached(dir, key, result);
   return result;
