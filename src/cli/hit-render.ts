@@ -1,7 +1,7 @@
 import type { EventSnapshot, HitRenderer, RendererFactory } from '../engine/index.js';
 import { type HitRecord, terminalJson } from '../output/index.js';
 import { hitIdFor } from '../state/index.js';
-import { eventFields, eventIdentity, type HitRule, isoTime, numeric, ruleFields } from './hits.js';
+import { eventFields, eventIdentity, eventPlace, type HitRule, isoTime, ruleFields } from './hits.js';
 
 /**
  * What a matching thread needs to write Sigma hits out as JSON where they are found: the metadata of
@@ -91,11 +91,7 @@ export function renderedHit(rule: HitRule, ev: EventSnapshot, json: Uint8Array, 
     timestamp: isoTime(ev.timestamp),
     level: rule.level,
     rule: member,
-    computer: ev.computer || null,
-    channel: ev.channel || null,
-    event_id: numeric(ev.eventId),
-    record_id: numeric(ev.recordId),
-    source: ev.src,
+    ...eventPlace(ev),
     details: NO_DETAILS,
     event: ev.fields as Record<string, string | string[]>,
     hit_id: hitId,

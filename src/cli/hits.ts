@@ -7,14 +7,13 @@ import { groupHitId, hitIdFor, identityKey } from '../state/index.js';
 export type HitRule = Omit<RuleMeta, 'status'>;
 
 /** Event ids and record ids are numbers in the JSON contract when they are plain decimals. */
-export function numeric(text: string): number | string | null {
+function numeric(text: string): number | string | null {
   if (text === '') return null;
   return /^\d{1,15}$/.test(text) ? Number(text) : text;
 }
 
-export function isoTime(ms: number): string | null {
-  return isoUtc(ms);
-}
+/** A hit's timestamp: ISO 8601 UTC with milliseconds, null for an event without a time. */
+export const isoTime: (ms: number) => string | null = isoUtc;
 
 /** The stable id of a rule's hit on one event (see state/hit-id); `iso` is the event's isoTime. */
 export function eventHitId(ruleId: string, ev: EventSnapshot, iso = isoTime(ev.timestamp)): string {
@@ -39,16 +38,25 @@ export function ruleFields(rule: HitRule, kind: RuleKind): Pick<HitRecord, 'leve
   };
 }
 
-/** What a hit record takes from its event, in the record's key order. */
-export function eventFields(
+/** Where a hit's event is, as its record says it: computer, channel, ids and source, in key order. */
+export function eventPlace(
   ev: EventSnapshot,
-): Pick<HitRecord, 'computer' | 'channel' | 'event_id' | 'record_id' | 'source' | 'details' | 'event'> {
+): Pick<HitRecord, 'computer' | 'channel' | 'event_id' | 'record_id' | 'source'> {
   return {
     computer: ev.computer || null,
     channel: ev.channel || null,
     event_id: numeric(ev.eventId),
     record_id: numeric(ev.recordId),
     source: ev.src,
+  };
+}
+
+/** What a hit record takes from its event, in the record's key order. */
+export function eventFields(
+  ev: EventSnapshot,
+): Pick<HitRecord, 'computer' | 'channel' | 'event_id' | 'record_id' | 'source' | 'details' | 'event'> {
+  return {
+    ...eventPlace(ev),
     details: detailsFor(ev.fields, ev.channel, ev.eventId),
     event: ev.fields as Record<string, string | string[]>,
   };
