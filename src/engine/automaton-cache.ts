@@ -27,8 +27,8 @@ export class AutomatonCache {
   /** Automata kept on disk between hunts: looked in before building, written to after. */
   store: AutomatonStore | undefined;
 
-  get(literals: string[]): AhoCorasick {
-    const key = literals.join('\u0000');
+  /** The automaton of `literals`; `key` is their list as this cache keys it (joined by NUL). */
+  get(literals: string[], key = literals.join('\u0000')): AhoCorasick {
     let ac = this.byKey.get(key);
     if (ac === undefined) {
       const stored = this.store?.load(key);

@@ -3,8 +3,12 @@ import { fileURLToPath } from 'node:url';
 import { Xxh64 } from '@node-rs/xxhash';
 import { hashFiles, hex64, openEntry, pruneEntries, readScratch, writeEntry } from '../common/index.js';
 import type { SharedAutomaton, Table } from './prefilter-ac.js';
+import { decodeScan, encodeScan, type ScanArrays } from './scan-store.js';
 
 const MAGIC = 'spoor-ac-1\n';
+const SCAN_MAGIC = 'spoor-gs-1\n';
+/** Gate scans kept at most (a few kB each: 113 over the benchmark's input with SigmaHQ's rules). */
+const KEEP_SCANS = 4096;
 /** Bytes of entries kept; the oldest go, when a process first writes one, past this many. */
 const KEEP_BYTES = 256 << 20;
 
@@ -28,6 +32,22 @@ function kindOf(a: Table): Kind {
 const align8 = (n: number): number => (n + 7) & ~7;
 
 let codeHash: string | undefined;
+let scanCodeHash: string | undefined;
+
+/** A hash of the code that builds gate scans from requirement literals (see gate-scan.ts). */
+function scanBuilderHash(): string {
+  const here = fileURLToPath(new URL('../engine/', import.meta.url));
+  const sigma = fileURLToPath(new URL('../sigma/', import.meta.url));
+  scanCodeHash ??= hashFiles([
+    ...['gate-scan', 'scan-store', 'raw-literal', 'prefilter-ac'].flatMap((n) => [
+      path.join(here, `${n}.js`),
+      path.join(here, `${n}.ts`),
+    ]),
+    path.join(sigma, 'requirement.js'),
+    path.join(sigma, 'requirement.ts'),
+  ]);
+  return scanCodeHash;
+}
 
 /** A hash of the code that builds automata: a new build never reads tables an older one wrote. */
 function builderHash(): string {
@@ -47,37 +67,79 @@ function builderHash(): string {
  * over the shared corpus). An entry is the tables as they are, after a magic word and the xxh64 of
  * the rest; it is written to a unique temporary name and renamed into place, and anything that does
  * not check out is ignored (the automaton is built again), never trusted. Loaded tables go straight
- * onto shared memory, so the other matching threads adopt them as they would built ones.
+ * onto shared memory, so the other matching threads adopt them as they would built ones. Each
+ * gate's scan (its owner tables, which name their automaton by its literal list) is kept here too,
+ * under the text it is built from (gate-scan.ts, scan-store.ts).
  */
 export class AutomatonStore {
   private pruned = false;
-  /** Entries written by this store (for tests). */
+  private scansPruned = false;
+  /** Entries written by this store (for tests): automata, and gate scans. */
   saved = 0;
+  scansSaved = 0;
+  /** Gate scans given back by loadScan (for tests). */
+  scansLoaded = 0;
 
   constructor(private readonly dir: string) {}
 
-  private name(key: string): string {
+  /** An entry's file: its kind's prefix, then the xxh64 of its magic word, code hash and key. */
+  private fileOf(prefix: string, magic: string, code: string, key: string): string {
     const h = new Xxh64();
-    h.update(MAGIC);
-    h.update(builderHash());
+    h.update(magic);
+    h.update(code);
     h.update(key);
-    return `ac-${hex64(h.digest())}.bin`;
+    return path.join(this.dir, `${prefix}${hex64(h.digest())}.bin`);
+  }
+
+  /** An entry's bytes (in the scratch buffer: read before the next), or undefined. */
+  private read(file: string): Buffer | undefined {
+    try {
+      return readScratch(file);
+    } catch {
+      return undefined;
+    }
   }
 
   /** The tables stored for `key` (AutomatonCache's literal-list key), or undefined. */
   load(key: string): SharedAutomaton | undefined {
-    let buf: Buffer;
-    try {
-      buf = readScratch(path.join(this.dir, this.name(key)));
-    } catch {
+    const buf = this.read(this.fileOf('ac-', MAGIC, builderHash(), key));
+    return buf === undefined ? undefined : decode(buf);
+  }
+
+  /**
+   * The gate scan kept for `key` (scan-store.ts's scanKey of what it is built from), or undefined.
+   * The entry holds the key itself, so two keys of one hash never share a scan.
+   */
+  loadScan(key: string): ScanArrays | undefined {
+    const buf = this.read(this.fileOf('gs-', SCAN_MAGIC, scanBuilderHash(), key));
+    const payload = buf === undefined ? undefined : openEntry(buf, SCAN_MAGIC);
+    if (payload === undefined || payload.length < 4) return undefined;
+    const keyLength = payload.readUInt32LE(0);
+    if (4 + keyLength > payload.length || payload.toString('utf16le', 4, 4 + keyLength) !== key)
       return undefined;
+    const scan = decodeScan(payload.subarray(4 + keyLength));
+    if (scan !== undefined) this.scansLoaded++;
+    return scan;
+  }
+
+  /** Keeps a gate scan built for `key`; failures are silent, as for automata. */
+  saveScan(key: string, scan: Parameters<typeof encodeScan>[0]): void {
+    const k = Buffer.from(key, 'utf16le');
+    const size = Buffer.alloc(4);
+    size.writeUInt32LE(k.length);
+    const file = this.fileOf('gs-', SCAN_MAGIC, scanBuilderHash(), key);
+    if (!writeEntry(this.dir, path.basename(file), SCAN_MAGIC, [size, k, ...encodeScan(scan)])) return;
+    this.scansSaved++;
+    if (!this.scansPruned) {
+      this.scansPruned = true;
+      pruneEntries(this.dir, 'gs-', { count: KEEP_SCANS, bytes: KEEP_BYTES });
     }
-    return decode(buf);
   }
 
   /** Stores the tables built for `key`; failures are silent: the store is only a shortcut. */
   save(key: string, t: SharedAutomaton): void {
-    if (!writeEntry(this.dir, this.name(key), MAGIC, encodeParts(t))) return;
+    const file = this.fileOf('ac-', MAGIC, builderHash(), key);
+    if (!writeEntry(this.dir, path.basename(file), MAGIC, encodeParts(t))) return;
     this.saved++;
     if (!this.pruned) {
       this.pruned = true;

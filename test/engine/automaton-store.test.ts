@@ -58,7 +58,7 @@ describe('automata kept on disk', () => {
     const want = hits(first);
     expect(want.length).toBeGreaterThan(0);
     expect(first.automata.built).toBeGreaterThan(0);
-    const entries = readdirSync(dir).filter((n) => n.endsWith('.bin'));
+    const entries = readdirSync(dir).filter((n) => n.startsWith('ac-') && n.endsWith('.bin'));
     expect(entries).toHaveLength(first.automata.built);
 
     const second = new ChunkMatcher(init);

@@ -1,0 +1,245 @@
+import { decodeLiteral } from '../sigma/index.js';
+import type { AutomatonCache } from './automaton-cache.js';
+import { type AhoCorasick, latin1Bytes, MAX_LITERAL } from './prefilter-ac.js';
+import { type RawForm, rawLiteral } from './raw-literal.js';
+import { type ScanArrays, scanKey } from './scan-store.js';
+
+/** One variant's literal requirement (its clauses) and its position in the gate. */
+export interface ScanEntry {
+  clauses: string[][];
+  pos: number;
+}
+
+export interface FormScan {
+  ac: AhoCorasick;
+  /** The automaton's literals as AutomatonCache keys them (what a kept scan names it by). */
+  literalKey: string;
+  /** literal id → owners: ownPos[k] (a position) and ownBit[k] (its clause's bit), k from ownStart[id] up to ownStart[id + 1] */
+  ownStart: Int32Array;
+  ownPos: Int32Array;
+  ownBit: Int32Array;
+  /** position → the bits of all its clauses: a position is a candidate once every bit is seen. */
+  need: Int32Array;
+  /** Positions with no literal requirement, or none usable in this form. */
+  always: number[];
+  /**
+   * The scan a literal was last reported in, by literal id: a literal reported again in the same
+   * scan (a path's every backslash) has marked its owners already. Over SigmaHQ's rules, 55 % of
+   * the reports on a process-creation record are repeats.
+   */
+  seenIn: Int32Array;
+  /** The current scan's number (see seenIn). */
+  scanNo: number;
+  /**
+   * By literal id, the literals longer than the automaton keeps (MAX_LITERAL), in a raw form: a
+   * report of their last characters counts only when the whole literal is there. Undefined for the
+   * others, and for the parsed form. Over SigmaHQ's rules and the shared corpus this turns away
+   * 8 % of the records the raw screen let through (`c:\windows \system32\` ends in `\system32\`).
+   */
+  whole: (string | undefined)[] | undefined;
+  /**
+   * By owner (as ownPos), where its literal must sit in the value it is reported in: A_START,
+   * A_END, both, or anywhere (0). By literal id, whether any owner's is pinned (`pinned`), and the
+   * literal's length in the scan's units (`length`: bytes for raw forms, characters for values).
+   * `SMB Create Remote File Admin Share` wants a share name that ends in `c$`, not a `c$` anywhere.
+   */
+  ownAnchor: Int32Array;
+  pinned: Uint8Array;
+  length: Int32Array;
+}
+
+/** Owner anchors (FormScan.ownAnchor): the literal starts its value, ends it, or both. */
+export const A_START = 1;
+export const A_END = 2;
+const ANCHOR_BITS = { start: A_START, end: A_END, whole: A_START | A_END } as const;
+
+/** `lit` as JSON writes it inside a string (what rawLiteral gives for a piece it did not cut). */
+function jsonEscaped(lit: string): string {
+  return lit.replace(/\\/g, '\\\\').replace(/"/g, '\\"');
+}
+
+/**
+ * The anchor bits of a requirement literal in a form, when the form's value ranges are the view's
+ * values and the piece scanned is the whole literal; 0 otherwise. An XML record's ranges are cut by
+ * entities, CDATA and comments, so anchors hold only for JSON records and parsed values.
+ */
+function anchorBits(
+  anchor: keyof typeof ANCHOR_BITS | undefined,
+  lit: string,
+  piece: string,
+  form: RawForm,
+): number {
+  if (anchor === undefined || form === 'xml') return 0;
+  const whole = form === 'json' ? jsonEscaped(lit) : lit;
+  return piece === whole ? ANCHOR_BITS[anchor] : 0;
+}
+
+/** A clause's pieces and anchor bits, filled again for each clause (buildScan). */
+const clausePieces: string[] = [];
+const clausePins: number[] = [];
+
+/**
+ * Builds the scan of one form over variants given as (clauses, position). Owners are gathered as
+ * flat (literal id, position, clause bit, anchor) entries and sorted by literal id once at the end,
+ * rather than as three small arrays per literal (45k literals over the benchmark's gates with
+ * SigmaHQ's rules, built by each matching thread while its code still runs unoptimised).
+ */
+function build(automata: AutomatonCache, entries: readonly ScanEntry[], form: RawForm): FormScan {
+  const ids = new Map<string, number>();
+  // Owner entries in the order made, four numbers each; by literal id, its last entry (or -1).
+  let ent = new Int32Array(4096);
+  let count = 0;
+  const lastOf: number[] = [];
+  const always: number[] = [];
+  let size = 0;
+  for (const { pos } of entries) size = Math.max(size, pos + 1);
+  const need = new Int32Array(size);
+  for (const { clauses, pos } of entries) {
+    let k = 0;
+    for (const clause of clauses) {
+      clausePieces.length = 0;
+      clausePins.length = 0;
+      for (const text of clause) {
+        const { lit, anchor } = decodeLiteral(text);
+        const p = rawLiteral(lit, form);
+        if (p === undefined) break;
+        clausePieces.push(p);
+        clausePins.push(anchorBits(anchor, lit, p, form));
+      }
+      // A clause with an alternative this form cannot see holds for all the scan can tell.
+      if (clausePieces.length < clause.length) continue;
+      const bit = 1 << k++;
+      need[pos]! |= bit;
+      for (let n = 0; n < clausePieces.length; n++) {
+        const p = clausePieces[n]!;
+        const pin = clausePins[n]!;
+        let id = ids.get(p);
+        if (id === undefined) {
+          id = lastOf.length;
+          ids.set(p, id);
+          lastOf.push(-1);
+        }
+        const e = lastOf[id]!;
+        // The same owner again (another literal of the clause, or the same in another clause).
+        if (e >= 0 && ent[4 * e + 1] === pos && ent[4 * e + 3] === pin) ent[4 * e + 2]! |= bit;
+        else {
+          if (4 * count + 4 > ent.length) {
+            const bigger = new Int32Array(ent.length * 2);
+            bigger.set(ent);
+            ent = bigger;
+          }
+          ent[4 * count] = id;
+          ent[4 * count + 1] = pos;
+          ent[4 * count + 2] = bit;
+          ent[4 * count + 3] = pin;
+          lastOf[id] = count;
+          count++;
+        }
+      }
+    }
+    if (k === 0) always.push(pos);
+  }
+  always.sort((a, b) => a - b);
+  // Entries by literal id, each literal's in the order made (a counting sort).
+  const literalCount = lastOf.length;
+  const ownStart = new Int32Array(literalCount + 1);
+  for (let i = 0; i < count; i++) ownStart[ent[4 * i]! + 1]!++;
+  for (let id = 0; id < literalCount; id++) ownStart[id + 1]! += ownStart[id]!;
+  const ownPos = new Int32Array(count);
+  const ownBit = new Int32Array(count);
+  const ownAnchor = new Int32Array(count);
+  const pinned = new Uint8Array(literalCount);
+  const fill = ownStart.slice(0, literalCount);
+  for (let i = 0; i < count; i++) {
+    const id = ent[4 * i]!;
+    const at = fill[id]!++;
+    ownPos[at] = ent[4 * i + 1]!;
+    ownBit[at] = ent[4 * i + 2]!;
+    const a = ent[4 * i + 3]!;
+    ownAnchor[at] = a;
+    if (a !== 0) pinned[id] = 1;
+  }
+  // Raw forms are scanned as bytes: their literals are given as byte strings. Pushed into one array
+  // literal, so every scan's list has the same elements kind (a spread for one form and a `map` for
+  // the others gave two, and the optimised code walking the list deoptimised on each change).
+  const literals: string[] = [];
+  let whole: (string | undefined)[] | undefined;
+  for (const key of ids.keys()) {
+    const lit = form === 'plain' ? key : latin1Bytes(key);
+    // Raw forms only: a parsed event's values are scanned one by one, and the report does not say which.
+    if (form !== 'plain' && lit.length > MAX_LITERAL) {
+      whole ??= new Array<string | undefined>(ids.size).fill(undefined);
+      whole[literals.length] = lit;
+    }
+    literals.push(lit);
+  }
+  const literalKey = literals.join('\u0000');
+  return {
+    ac: automata.get(literals, literalKey),
+    literalKey,
+    ownStart,
+    ownPos,
+    ownBit,
+    need,
+    always,
+    seenIn: new Int32Array(ids.size),
+    scanNo: 0,
+    whole,
+    ownAnchor,
+    pinned,
+    length: Int32Array.from(literals, (lit) => lit.length),
+  };
+}
+
+/**
+ * The scan of one form over variants given as (clauses, position): loaded from the store when one
+ * was kept for the same entries (what building it takes is in `build`), else built and kept. Each
+ * matching thread used to build every gate's scan of a hunt while its code still ran unoptimised:
+ * 113 gates, 68,825 literal occurrences over the benchmark's input with SigmaHQ's rules.
+ */
+export function buildScan(automata: AutomatonCache, entries: readonly ScanEntry[], form: RawForm): FormScan {
+  const store = automata.store;
+  if (store === undefined) return build(automata, entries, form);
+  const key = scanKey(entries, form);
+  const kept = store.loadScan(key);
+  if (kept !== undefined) {
+    const sc = fromArrays(automata, kept, form);
+    if (sc !== undefined) return sc;
+  }
+  const sc = build(automata, entries, form);
+  store.saveScan(key, sc);
+  return sc;
+}
+
+/** A kept scan made whole again: what `build` derives from its literals, derived the same way. */
+function fromArrays(automata: AutomatonCache, a: ScanArrays, form: RawForm): FormScan | undefined {
+  const literals = a.literalKey === '' && a.literalCount === 0 ? [] : a.literalKey.split('\u0000');
+  if (literals.length !== a.literalCount) return undefined;
+  const n = literals.length;
+  const pinned = new Uint8Array(n);
+  for (let id = 0; id < n; id++)
+    for (let k = a.ownStart[id]!; k < a.ownStart[id + 1]!; k++) if (a.ownAnchor[k] !== 0) pinned[id] = 1;
+  let whole: (string | undefined)[] | undefined;
+  if (form !== 'plain')
+    literals.forEach((lit, id) => {
+      if (lit.length > MAX_LITERAL) {
+        whole ??= new Array<string | undefined>(n).fill(undefined);
+        whole[id] = lit;
+      }
+    });
+  return {
+    ac: automata.get(literals, a.literalKey),
+    literalKey: a.literalKey,
+    ownStart: a.ownStart,
+    ownPos: a.ownPos,
+    ownBit: a.ownBit,
+    need: a.need,
+    always: Array.from(a.always),
+    seenIn: new Int32Array(n),
+    scanNo: 0,
+    whole,
+    ownAnchor: a.ownAnchor,
+    pinned,
+    length: Int32Array.from(literals, (lit) => lit.length),
+  };
+}
