@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Xxh64 } from '@node-rs/xxhash';
+import { Xxh64, xxh64 } from '@node-rs/xxhash';
 import { hashFiles, hex64, openEntry, pruneEntries, readScratch, writeEntry } from '../common/index.js';
 import type { SharedAutomaton, Table } from './prefilter-ac.js';
 import { decodeScan, encodeScan, type ScanArrays } from './scan-store.js';
@@ -33,6 +33,11 @@ const align8 = (n: number): number => (n + 7) & ~7;
 
 let codeHash: string | undefined;
 let scanCodeHash: string | undefined;
+
+/** A gate scan key's second hash, kept in its entry (the file name is the first). */
+function keyCheck(key: string): bigint {
+  return xxh64(key, 0x73636e6bn);
+}
 
 /** A hash of the code that builds gate scans from requirement literals (see gate-scan.ts). */
 function scanBuilderHash(): string {
@@ -108,27 +113,25 @@ export class AutomatonStore {
 
   /**
    * The gate scan kept for `key` (scan-store.ts's scanKey of what it is built from), or undefined.
-   * The entry holds the key itself, so two keys of one hash never share a scan.
+   * The entry also holds a second hash of the key (another seed), so two keys of one file name
+   * never share a scan.
    */
   loadScan(key: string): ScanArrays | undefined {
     const buf = this.read(this.fileOf('gs-', SCAN_MAGIC, scanBuilderHash(), key));
     const payload = buf === undefined ? undefined : openEntry(buf, SCAN_MAGIC);
-    if (payload === undefined || payload.length < 4) return undefined;
-    const keyLength = payload.readUInt32LE(0);
-    if (4 + keyLength > payload.length || payload.toString('utf16le', 4, 4 + keyLength) !== key)
+    if (payload === undefined || payload.length < 8 || payload.readBigUInt64LE(0) !== keyCheck(key))
       return undefined;
-    const scan = decodeScan(payload.subarray(4 + keyLength));
+    const scan = decodeScan(payload.subarray(8));
     if (scan !== undefined) this.scansLoaded++;
     return scan;
   }
 
   /** Keeps a gate scan built for `key`; failures are silent, as for automata. */
   saveScan(key: string, scan: Parameters<typeof encodeScan>[0]): void {
-    const k = Buffer.from(key, 'utf16le');
-    const size = Buffer.alloc(4);
-    size.writeUInt32LE(k.length);
+    const check = Buffer.alloc(8);
+    check.writeBigUInt64LE(keyCheck(key));
     const file = this.fileOf('gs-', SCAN_MAGIC, scanBuilderHash(), key);
-    if (!writeEntry(this.dir, path.basename(file), SCAN_MAGIC, [size, k, ...encodeScan(scan)])) return;
+    if (!writeEntry(this.dir, path.basename(file), SCAN_MAGIC, [check, ...encodeScan(scan)])) return;
     this.scansSaved++;
     if (!this.scansPruned) {
       this.scansPruned = true;

@@ -39,14 +39,17 @@ export function scanKey(entries: readonly { clauses: string[][]; pos: number }[]
 export function encodeScan(
   s: Omit<ScanArrays, 'literalCount' | 'always'> & { always: readonly number[]; length: Int32Array },
 ): Uint8Array[] {
-  // UTF-16 keeps any string as it is (a parsed event's literals may hold lone surrogates).
-  const key = Buffer.from(s.literalKey, 'utf16le');
+  // Raw forms' literals are byte strings, kept one byte a character; UTF-16 keeps any other string
+  // as it is (a parsed event's literals may hold lone surrogates, which UTF-8 would replace).
+  const encoding = isLatin1(s.literalKey) ? 'latin1' : 'utf16le';
+  const key = Buffer.from(s.literalKey, encoding);
   const always = Int32Array.from(s.always);
   const head = Buffer.from(
     JSON.stringify({
       literalCount: s.length.length,
       lengths: ARRAYS.map((name) => (name === 'always' ? always : s[name]).length),
       keyBytes: key.length,
+      encoding,
     }),
   );
   const size = Buffer.alloc(4);
@@ -58,6 +61,12 @@ export function encodeScan(
   }
   parts.push(key);
   return parts;
+}
+
+/** Whether every character of s is below 256. */
+function isLatin1(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0xff) return false;
+  return true;
 }
 
 /** Int32 values of p[at, at + 4n), copied out (a payload need not be 4-aligned). */
@@ -79,10 +88,13 @@ export function decodeScan(p: Buffer): ScanArrays | undefined {
       literalCount: number;
       lengths: number[];
       keyBytes: number;
+      encoding: string;
     };
-    const { literalCount, lengths, keyBytes } = head;
+    const { literalCount, lengths, keyBytes, encoding } = head;
+    if (encoding !== 'latin1' && encoding !== 'utf16le') return undefined;
     if (!Number.isInteger(literalCount) || literalCount < 0 || !Array.isArray(lengths)) return undefined;
-    if (!Number.isInteger(keyBytes) || keyBytes < 0 || keyBytes % 2 !== 0) return undefined;
+    if (!Number.isInteger(keyBytes) || keyBytes < 0 || (encoding === 'utf16le' && keyBytes % 2 !== 0))
+      return undefined;
     if (lengths.length !== ARRAYS.length || !lengths.every((n) => Number.isInteger(n) && n >= 0))
       return undefined;
     let at = 4 + headLength;
@@ -103,7 +115,7 @@ export function decodeScan(p: Buffer): ScanArrays | undefined {
     for (const v of ownPos) if (v < 0 || v >= need.length) return undefined;
     for (const v of always) if (v < 0 || v >= need.length) return undefined;
     return {
-      literalKey: p.toString('utf16le', at, at + keyBytes),
+      literalKey: p.toString(encoding, at, at + keyBytes),
       literalCount,
       ownStart,
       ownPos,

@@ -104,6 +104,9 @@ describe('gate scans kept on disk', () => {
     const back = decodeScan(payload(scan));
     const { length: _length, ...arrays } = scan;
     expect(back).toEqual({ ...arrays, always: Int32Array.of(1), literalCount: 3 });
+    // A raw form's byte-string literals (kept one byte a character) come back the same too.
+    const bytes = { ...scan, literalKey: 'a\u0000\u00ffb\u0000\\' };
+    expect(decodeScan(payload(bytes))?.literalKey).toBe(bytes.literalKey);
     const good = payload(scan);
     expect(decodeScan(good.subarray(0, good.length - 2))).toBeUndefined();
     expect(decodeScan(Buffer.concat([good, Buffer.alloc(4)]))).toBeUndefined();
