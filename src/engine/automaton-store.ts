@@ -87,19 +87,19 @@ export class AutomatonStore {
 
   constructor(private readonly dir: string) {}
 
-  /** An entry's file: its kind's prefix, then the xxh64 of its magic word, code hash and key. */
-  private fileOf(prefix: string, magic: string, code: string, key: string): string {
+  /** An entry's name: its kind's prefix, then the xxh64 of its magic word, code hash and key. */
+  private nameOf(prefix: string, magic: string, code: string, key: string): string {
     const h = new Xxh64();
     h.update(magic);
     h.update(code);
     h.update(key);
-    return path.join(this.dir, `${prefix}${hex64(h.digest())}.bin`);
+    return `${prefix}${hex64(h.digest())}.bin`;
   }
 
   /** An entry's bytes (in the scratch buffer: read before the next), or undefined. */
-  private read(file: string): Buffer | undefined {
+  private read(name: string): Buffer | undefined {
     try {
-      return readScratch(file);
+      return readScratch(path.join(this.dir, name));
     } catch {
       return undefined;
     }
@@ -107,7 +107,7 @@ export class AutomatonStore {
 
   /** The tables stored for `key` (AutomatonCache's literal-list key), or undefined. */
   load(key: string): SharedAutomaton | undefined {
-    const buf = this.read(this.fileOf('ac-', MAGIC, builderHash(), key));
+    const buf = this.read(this.nameOf('ac-', MAGIC, builderHash(), key));
     return buf === undefined ? undefined : decode(buf);
   }
 
@@ -117,7 +117,7 @@ export class AutomatonStore {
    * never share a scan.
    */
   loadScan(key: string): ScanArrays | undefined {
-    const buf = this.read(this.fileOf('gs-', SCAN_MAGIC, scanBuilderHash(), key));
+    const buf = this.read(this.nameOf('gs-', SCAN_MAGIC, scanBuilderHash(), key));
     const payload = buf === undefined ? undefined : openEntry(buf, SCAN_MAGIC);
     if (payload === undefined || payload.length < 8 || payload.readBigUInt64LE(0) !== keyCheck(key))
       return undefined;
@@ -130,8 +130,8 @@ export class AutomatonStore {
   saveScan(key: string, scan: Parameters<typeof encodeScan>[0]): void {
     const check = Buffer.alloc(8);
     check.writeBigUInt64LE(keyCheck(key));
-    const file = this.fileOf('gs-', SCAN_MAGIC, scanBuilderHash(), key);
-    if (!writeEntry(this.dir, path.basename(file), SCAN_MAGIC, [check, ...encodeScan(scan)])) return;
+    const name = this.nameOf('gs-', SCAN_MAGIC, scanBuilderHash(), key);
+    if (!writeEntry(this.dir, name, SCAN_MAGIC, [check, ...encodeScan(scan)])) return;
     this.scansSaved++;
     if (!this.scansPruned) {
       this.scansPruned = true;
@@ -141,8 +141,8 @@ export class AutomatonStore {
 
   /** Stores the tables built for `key`; failures are silent: the store is only a shortcut. */
   save(key: string, t: SharedAutomaton): void {
-    const file = this.fileOf('ac-', MAGIC, builderHash(), key);
-    if (!writeEntry(this.dir, path.basename(file), MAGIC, encodeParts(t))) return;
+    const name = this.nameOf('ac-', MAGIC, builderHash(), key);
+    if (!writeEntry(this.dir, name, MAGIC, encodeParts(t))) return;
     this.saved++;
     if (!this.pruned) {
       this.pruned = true;

@@ -2,7 +2,7 @@ import { decodeLiteral } from '../sigma/index.js';
 import type { AutomatonCache } from './automaton-cache.js';
 import { type AhoCorasick, latin1Bytes, MAX_LITERAL } from './prefilter-ac.js';
 import { type RawForm, rawLiteral } from './raw-literal.js';
-import { type ScanArrays, scanKey } from './scan-store.js';
+import { scanKey } from './scan-store.js';
 
 /** One variant's literal requirement (its clauses) and its position in the gate. */
 export interface ScanEntry {
@@ -12,8 +12,6 @@ export interface ScanEntry {
 
 export interface FormScan {
   ac: AhoCorasick;
-  /** The automaton's literals as AutomatonCache keys them (what a kept scan names it by). */
-  literalKey: string;
   /** literal id → owners: ownPos[k] (a position) and ownBit[k] (its clause's bit), k from ownStart[id] up to ownStart[id + 1] */
   ownStart: Int32Array;
   ownPos: Int32Array;
@@ -84,7 +82,13 @@ const clausePins: number[] = [];
  * rather than as three small arrays per literal (45k literals over the benchmark's gates with
  * SigmaHQ's rules, built by each matching thread while its code still runs unoptimised).
  */
-function build(automata: AutomatonCache, entries: readonly ScanEntry[], form: RawForm): FormScan {
+/** What a scan is made of (`assemble` derives the rest): its owner tables and its literals. */
+interface Built {
+  owners: Pick<FormScan, 'ownStart' | 'ownPos' | 'ownBit' | 'ownAnchor' | 'need' | 'always'>;
+  literals: string[];
+}
+
+function build(entries: readonly ScanEntry[], form: RawForm): Built {
   const ids = new Map<string, number>();
   // Owner entries in the order made, four numbers each; by literal id, its last entry (or -1).
   let ent = new Int32Array(4096);
@@ -148,44 +152,52 @@ function build(automata: AutomatonCache, entries: readonly ScanEntry[], form: Ra
   const ownPos = new Int32Array(count);
   const ownBit = new Int32Array(count);
   const ownAnchor = new Int32Array(count);
-  const pinned = new Uint8Array(literalCount);
   const fill = ownStart.slice(0, literalCount);
   for (let i = 0; i < count; i++) {
     const id = ent[4 * i]!;
     const at = fill[id]!++;
     ownPos[at] = ent[4 * i + 1]!;
     ownBit[at] = ent[4 * i + 2]!;
-    const a = ent[4 * i + 3]!;
-    ownAnchor[at] = a;
-    if (a !== 0) pinned[id] = 1;
+    ownAnchor[at] = ent[4 * i + 3]!;
   }
   // Raw forms are scanned as bytes: their literals are given as byte strings. Pushed into one array
   // literal, so every scan's list has the same elements kind (a spread for one form and a `map` for
   // the others gave two, and the optimised code walking the list deoptimised on each change).
   const literals: string[] = [];
+  for (const key of ids.keys()) literals.push(form === 'plain' ? key : latin1Bytes(key));
+  return { owners: { ownStart, ownPos, ownBit, ownAnchor, need, always }, literals };
+}
+
+/**
+ * A scan from its owner tables and literals, built or kept: its automaton, which literals any owner
+ * pins, their lengths, the long ones a raw form checks whole, and fresh marks.
+ */
+function assemble(
+  automata: AutomatonCache,
+  { owners, literals }: Built,
+  literalKey: string,
+  form: RawForm,
+): FormScan {
+  const n = literals.length;
+  const { ownStart, ownAnchor } = owners;
+  const pinned = new Uint8Array(n);
+  for (let id = 0; id < n; id++)
+    for (let k = ownStart[id]!; k < ownStart[id + 1]!; k++) if (ownAnchor[k] !== 0) pinned[id] = 1;
+  // Raw forms only: a parsed event's values are scanned one by one, and the report does not say which.
   let whole: (string | undefined)[] | undefined;
-  for (const key of ids.keys()) {
-    const lit = form === 'plain' ? key : latin1Bytes(key);
-    // Raw forms only: a parsed event's values are scanned one by one, and the report does not say which.
-    if (form !== 'plain' && lit.length > MAX_LITERAL) {
-      whole ??= new Array<string | undefined>(ids.size).fill(undefined);
-      whole[literals.length] = lit;
-    }
-    literals.push(lit);
-  }
-  const literalKey = literals.join('\u0000');
+  if (form !== 'plain')
+    literals.forEach((lit, id) => {
+      if (lit.length > MAX_LITERAL) {
+        whole ??= new Array<string | undefined>(n).fill(undefined);
+        whole[id] = lit;
+      }
+    });
   return {
+    ...owners,
     ac: automata.get(literals, literalKey),
-    literalKey,
-    ownStart,
-    ownPos,
-    ownBit,
-    need,
-    always,
-    seenIn: new Int32Array(ids.size),
+    seenIn: new Int32Array(n),
     scanNo: 0,
     whole,
-    ownAnchor,
     pinned,
     length: Int32Array.from(literals, (lit) => lit.length),
   };
@@ -199,47 +211,22 @@ function build(automata: AutomatonCache, entries: readonly ScanEntry[], form: Ra
  */
 export function buildScan(automata: AutomatonCache, entries: readonly ScanEntry[], form: RawForm): FormScan {
   const store = automata.store;
-  if (store === undefined) return build(automata, entries, form);
-  const key = scanKey(entries, form);
-  const kept = store.loadScan(key);
+  const key = store === undefined ? undefined : scanKey(entries, form);
+  const kept = key === undefined ? undefined : store?.loadScan(key);
   if (kept !== undefined) {
-    const sc = fromArrays(automata, kept, form);
-    if (sc !== undefined) return sc;
+    const { literalKey, literalCount, always, ...owners } = kept;
+    const literals = literalCount === 0 && literalKey === '' ? [] : literalKey.split('\u0000');
+    if (literals.length === literalCount)
+      return assemble(
+        automata,
+        { owners: { ...owners, always: Array.from(always) }, literals },
+        literalKey,
+        form,
+      );
   }
-  const sc = build(automata, entries, form);
-  store.saveScan(key, sc);
+  const built = build(entries, form);
+  const literalKey = built.literals.join('\u0000');
+  const sc = assemble(automata, built, literalKey, form);
+  if (key !== undefined) store?.saveScan(key, { ...sc, literalKey });
   return sc;
-}
-
-/** A kept scan made whole again: what `build` derives from its literals, derived the same way. */
-function fromArrays(automata: AutomatonCache, a: ScanArrays, form: RawForm): FormScan | undefined {
-  const literals = a.literalKey === '' && a.literalCount === 0 ? [] : a.literalKey.split('\u0000');
-  if (literals.length !== a.literalCount) return undefined;
-  const n = literals.length;
-  const pinned = new Uint8Array(n);
-  for (let id = 0; id < n; id++)
-    for (let k = a.ownStart[id]!; k < a.ownStart[id + 1]!; k++) if (a.ownAnchor[k] !== 0) pinned[id] = 1;
-  let whole: (string | undefined)[] | undefined;
-  if (form !== 'plain')
-    literals.forEach((lit, id) => {
-      if (lit.length > MAX_LITERAL) {
-        whole ??= new Array<string | undefined>(n).fill(undefined);
-        whole[id] = lit;
-      }
-    });
-  return {
-    ac: automata.get(literals, a.literalKey),
-    literalKey: a.literalKey,
-    ownStart: a.ownStart,
-    ownPos: a.ownPos,
-    ownBit: a.ownBit,
-    need: a.need,
-    always: Array.from(a.always),
-    seenIn: new Int32Array(n),
-    scanNo: 0,
-    whole,
-    ownAnchor: a.ownAnchor,
-    pinned,
-    length: Int32Array.from(literals, (lit) => lit.length),
-  };
 }
