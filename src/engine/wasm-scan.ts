@@ -18,14 +18,23 @@ const REPORTS = 16384;
 
 let compiled: WebAssembly.Module | null | undefined;
 
+/** Whether the scan kernel (scan-kernel.wasm) could be loaded. */
+export function kernelAvailable(): boolean {
+  return kernelModule() !== null;
+}
+
 /** scan-kernel.wat as built (scripts/wasm.mjs), or null when it cannot be loaded. */
 function kernelModule(): WebAssembly.Module | null {
   if (compiled === undefined) {
-    try {
-      // From dist/engine/ and from dist/bundle/ alike.
-      compiled = new WebAssembly.Module(readFileSync(new URL('../engine/scan-kernel.wasm', import.meta.url)));
-    } catch {
-      compiled = null;
+    compiled = null;
+    // From dist/engine/ and from dist/bundle/ alike; from src/engine/ (tests), the build's.
+    for (const at of ['../engine/scan-kernel.wasm', '../../dist/engine/scan-kernel.wasm']) {
+      try {
+        compiled = new WebAssembly.Module(readFileSync(new URL(at, import.meta.url)));
+        break;
+      } catch {
+        // not there: the next place, or the JavaScript scan
+      }
     }
   }
   return compiled;
