@@ -4,6 +4,7 @@ import { Xxh64, xxh64 } from '@node-rs/xxhash';
 import { hashFiles, hex64, openEntry, pruneEntries, readScratch, writeEntry } from '../common/index.js';
 import type { SharedAutomaton, Table } from './prefilter-ac.js';
 import { decodeScan, encodeScan, type ScanArrays } from './scan-store.js';
+import { sharedArray } from './wasm-arena.js';
 
 const MAGIC = 'spoor-ac-1\n';
 const SCAN_MAGIC = 'spoor-gs-1\n';
@@ -185,10 +186,12 @@ export function decode(buf: Buffer): SharedAutomaton | undefined {
     let total = 0;
     for (const a of header.arrays) total += align8(a.length * BYTES[a.kind]);
     if (at + total !== payload.length) return undefined;
-    const shared = new SharedArrayBuffer(total);
-    new Uint8Array(shared).set(payload.subarray(at));
+    // In the hunt's arena when there is one (wasm-arena.ts), where the scan kernel reads the tables.
+    const placed = sharedArray(Uint8Array, total);
+    placed.array.set(payload.subarray(at));
+    const shared = placed.array.buffer;
+    let off = placed.array.byteOffset;
     const views: Partial<Record<ArrayName, Table>> = {};
-    let off = 0;
     for (const a of header.arrays) {
       views[a.name] =
         a.kind === 'u8'
@@ -211,6 +214,7 @@ export function decode(buf: Buffer): SharedAutomaton | undefined {
       outStart,
       outIds,
       fold: header.fold,
+      arena: placed.arena,
     };
   } catch {
     return undefined;

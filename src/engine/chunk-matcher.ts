@@ -15,6 +15,7 @@ import type {
 } from './messages.js';
 import { compileSigma } from './sigma-engine.js';
 import { TextBytes } from './text-bytes.js';
+import { useArena } from './wasm-arena.js';
 
 function snapshot(ev: Event, src: SourceRef): EventSnapshot {
   // The view's own null-prototype dictionary, not a copy: a structured clone to the main thread
@@ -58,6 +59,9 @@ export class ChunkMatcher {
     this.fromMs = init.filter.fromMs;
     this.toMs = init.filter.toMs;
     const rawScan = init.rawScan !== false;
+    // The automata this thread builds or loads from now on go to the hunt's arena (or, without one,
+    // to shared buffers of their own).
+    useArena(init.arena);
     const sigma = compileSigma(init.sigma, { rawScan, detections: init.detections });
     if (init.automataDir !== undefined) sigma.automata.store = new AutomatonStore(init.automataDir);
     const eql = new EqlRunner(init.eql);

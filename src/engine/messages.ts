@@ -35,6 +35,12 @@ export interface WorkerInit {
   /** A folder to keep pre-filter automata in between hunts (see AutomatonStore); none when unset. */
   automataDir?: string;
   /**
+   * The hunt's shared WebAssembly memory (wasm-arena.ts): each matching thread places the automata
+   * it builds or loads there, and the scan kernel reads them in place. None: shared buffers and the
+   * JavaScript scan.
+   */
+  arena?: WebAssembly.Memory;
+  /**
    * What the caller's hit renderer needs (see HitRenderer), passed through as it is: the matching
    * threads know nothing of output.
    */

@@ -1,4 +1,6 @@
 import { scratchInt32 } from '../common/index.js';
+import { sharedArray } from './wasm-arena.js';
+import { ScanKernel } from './wasm-scan.js';
 
 /** Classes given to characters outside ASCII: they share a few classes by their low bits. */
 const WIDE_CLASSES = 4;
@@ -40,6 +42,8 @@ export interface SharedAutomaton {
   outStart: Int32Array<ArrayBufferLike>;
   outIds: Int32Array<ArrayBufferLike>;
   fold: boolean;
+  /** The id of the arena (wasm-arena.ts) that `delta` lives in, if it does. */
+  arena?: number;
 }
 
 /** One of an automaton's tables. */
@@ -76,6 +80,9 @@ export class AhoCorasick {
   private outIds: Int32Array<ArrayBufferLike>;
   private readonly lower: Uint16Array | undefined;
   private bytes: Uint8Array | undefined;
+  /** The arena `delta` lives in (see wasm-arena.ts), and this thread's copy of `bytes` there. */
+  private readonly arena: number | undefined;
+  private classesAt = -1;
 
   /**
    * With `fold`, text is matched case-insensitively: a character is read as its lower case
@@ -94,6 +101,7 @@ export class AhoCorasick {
       this.outStart = t.outStart;
       this.outIds = t.outIds;
       this.lower = t.fold ? lowerUnits() : undefined;
+      this.arena = t.arena;
       // Correct whatever the numbering: every accepting state is at or past the first one.
       const first = t.accept.indexOf(1);
       this.acceptFrom = first < 0 ? t.accept.length : first;
@@ -224,12 +232,18 @@ export class AhoCorasick {
       const st = order[i]!;
       ids.set(outIds.subarray(outStart[st]!, outStart[st + 1]!), start[i]!);
     }
-    // Stored in 16 bits whenever the automaton is small enough.
+    // Stored in 16 bits whenever the automaton is small enough, and then in the hunt's arena, where
+    // the scan kernel reads it (wasm-scan.ts).
     const size = states << shift;
-    const next =
-      states <= 0xffff
-        ? new Uint16Array(new SharedArrayBuffer(2 * size))
-        : new Int32Array(new SharedArrayBuffer(4 * size));
+    let next: Uint16Array<ArrayBufferLike> | Int32Array<ArrayBufferLike>;
+    if (states <= 0xffff) {
+      const placed = sharedArray(Uint16Array, size);
+      next = placed.array;
+      this.arena = placed.arena;
+    } else {
+      next = new Int32Array(new SharedArrayBuffer(4 * size));
+      this.arena = undefined;
+    }
     for (let i = 0; i < states; i++) {
       const from = order[i]! << shift;
       const to = i << shift;
@@ -263,6 +277,7 @@ export class AhoCorasick {
       outStart: this.outStart,
       outIds: this.outIds,
       fold: this.lower !== undefined,
+      arena: this.arena,
     };
   }
 
@@ -319,6 +334,29 @@ export class AhoCorasick {
   scanRanges(b: Uint8Array, ranges: Int32Array, count: number, found: Found): void {
     const { delta, acceptFrom, outStart, outIds, shift } = this;
     const cls = this.byteClasses();
+    if (this.arena !== undefined && count > 0 && delta instanceof Uint16Array) {
+      const k = ScanKernel.of(this.arena);
+      if (k !== undefined) {
+        if (this.classesAt < 0) this.classesAt = k.place(cls);
+        const n =
+          this.classesAt < 0
+            ? -1
+            : k.run(b, ranges, count, delta.byteOffset, this.classesAt, shift, acceptFrom);
+        if (n >= 0) {
+          // The kernel reports in its own order (two ranges at a time); a report's meaning does not
+          // depend on it (see Gate's mark).
+          const rep = k.reports;
+          for (let q = 0; q < 3 * n; q += 3) {
+            const s = rep[q]!;
+            const i = rep[q + 1]!;
+            const r = rep[q + 2]!;
+            const end = outStart[s + 1]!;
+            for (let j = outStart[s]!; j < end; j++) found(outIds[j]!, i, ranges[2 * r]!, ranges[2 * r + 1]!);
+          }
+          return;
+        }
+      }
+    }
     for (let r = 0; r < count; r++) {
       const from = ranges[2 * r]!;
       const to = ranges[2 * r + 1]!;

@@ -10,6 +10,7 @@ import {
 } from './messages.js';
 import { packDetections, packJson } from './packed-detections.js';
 import { WorkerPool } from './pool.js';
+import { Arena } from './wasm-arena.js';
 
 /**
  * Heap limits of each worker. Without them V8 let a worker's heap grow to about three times what
@@ -59,6 +60,8 @@ export class Scanner {
       );
     const lean: WorkerInit = {
       ...init,
+      // One arena for the hunt's automata, shared by every matching thread (wasm-arena.ts).
+      arena: init.arena ?? new Arena().memory,
       detections,
       sigma: init.sigma.map((r) => ({
         id: r.id,

@@ -1,0 +1,157 @@
+import { readFileSync } from 'node:fs';
+import { type Arena, currentArena } from './wasm-arena.js';
+
+type Kernel = (
+  ranges: number,
+  count: number,
+  base: number,
+  delta: number,
+  classes: number,
+  shift: number,
+  acceptFrom: number,
+  out: number,
+  cap: number,
+) => number;
+
+/** Reports one scan may write (a record with more is scanned in JavaScript). */
+const REPORTS = 16384;
+
+let compiled: WebAssembly.Module | null | undefined;
+
+/** Whether the scan kernel (scan-kernel.wasm) could be loaded. */
+export function kernelAvailable(): boolean {
+  return kernelModule() !== null;
+}
+
+/** scan-kernel.wat as built (scripts/wasm.mjs), or null when it cannot be loaded. */
+function kernelModule(): WebAssembly.Module | null {
+  if (compiled === undefined) {
+    compiled = null;
+    // From dist/engine/ and from dist/bundle/ alike; from src/engine/ (tests), the build's.
+    for (const at of ['../engine/scan-kernel.wasm', '../../dist/engine/scan-kernel.wasm']) {
+      try {
+        compiled = new WebAssembly.Module(readFileSync(new URL(at, import.meta.url)));
+        break;
+      } catch {
+        // not there: the next place, or the JavaScript scan
+      }
+    }
+  }
+  return compiled;
+}
+
+/**
+ * One thread's instance of the scan kernel over one arena, with its own room there for a record's
+ * bytes, its ranges and the reports. A record's value bytes are copied in (the chunk's buffer
+ * travels between threads and cannot live in the arena); the tables are read where they are.
+ */
+export class ScanKernel {
+  private readonly kernel: Kernel;
+  private bytesAt = -1;
+  private words: Int32Array = new Int32Array(0);
+  private bytes: Uint8Array = new Uint8Array(0);
+  /** The last record's buffer, and a view of its whole words. */
+  private source: ArrayBufferLike | undefined;
+  private sourceWords: Int32Array = new Int32Array(0);
+  private rangesAt = -1;
+  private ranges: Int32Array = new Int32Array(0);
+  private readonly outAt: number;
+  /** The last run's reports: state, index, range number, for each. */
+  readonly reports: Int32Array;
+
+  private constructor(
+    readonly arena: Arena,
+    mod: WebAssembly.Module,
+    outAt: number,
+  ) {
+    const instance = new WebAssembly.Instance(mod, { env: { mem: arena.memory } });
+    this.kernel = instance.exports.scan as Kernel;
+    this.outAt = outAt;
+    this.reports = new Int32Array(arena.buffer, outAt, 3 * REPORTS);
+  }
+
+  /** The kernel of this thread's arena when its id is `arena`, else undefined. */
+  static of(arena: number): ScanKernel | undefined {
+    const a = currentArena();
+    if (a === undefined || a.id !== arena) return undefined;
+    if (kernelOf?.arena === a) return kernelOf;
+    const mod = kernelModule();
+    if (mod === null) return undefined;
+    const outAt = a.alloc(12 * REPORTS);
+    if (outAt < 0) return undefined;
+    kernelOf = new ScanKernel(a, mod, outAt);
+    return kernelOf;
+  }
+
+  /** Copies `t` into the arena once (a class table); its offset, or -1. */
+  place(t: Uint8Array): number {
+    const at = this.arena.alloc(t.length);
+    if (at >= 0) new Uint8Array(this.arena.buffer, at, t.length).set(t);
+    return at;
+  }
+
+  /**
+   * Scans b's ranges (as AhoCorasick.scanRanges does) with the tables at `delta` and `classes`;
+   * the number of reports now in `reports`, or -1 when the record must be scanned otherwise (more
+   * reports than there is room for, or no room for its bytes).
+   */
+  run(
+    b: Uint8Array,
+    ranges: Int32Array,
+    count: number,
+    delta: number,
+    classes: number,
+    shift: number,
+    acceptFrom: number,
+  ): number {
+    // The record's bytes from its first value to its last, copied four at a time from the whole
+    // words that hold them (a typed array's copy into shared memory takes ~2.5 times as long).
+    const first = b.byteOffset + ranges[0]!;
+    const last = b.byteOffset + ranges[2 * count - 1]!;
+    const from = first >> 2;
+    const words = ((last + 3) >> 2) - from;
+    if ((words > this.words.length || 2 * count > this.ranges.length) && !this.room(words, 2 * count))
+      return -1;
+    if (b.buffer !== this.source) {
+      this.source = b.buffer;
+      this.sourceWords = new Int32Array(b.buffer, 0, b.buffer.byteLength >> 2);
+    }
+    const src = this.sourceWords;
+    const dst = this.words;
+    const whole = Math.min(words, src.length - from);
+    for (let i = 0; i < whole; i++) dst[i] = src[from + i]!;
+    if (whole < words) {
+      // The buffer ends inside the last word: its bytes one by one.
+      const tail = new Uint8Array(b.buffer);
+      const at = 4 * (from + whole);
+      for (let i = at; i < last; i++) this.bytes[i - 4 * from] = tail[i]!;
+    }
+    const r = this.ranges;
+    for (let i = 0; i < 2 * count; i++) r[i] = ranges[i]!;
+    // Byte i of b is at base + i.
+    const base = (this.bytesAt + b.byteOffset - 4 * from) | 0;
+    return this.kernel(this.rangesAt, count, base, delta, classes, shift, acceptFrom, this.outAt, REPORTS);
+  }
+
+  /** Room for at least `words` words of bytes and `ints` range ends (the old room is not reused). */
+  private room(words: number, ints: number): boolean {
+    if (words > this.words.length) {
+      const n = Math.max(words, 2 * this.words.length, 16 * 1024);
+      const at = this.arena.alloc(4 * n);
+      if (at < 0) return false;
+      this.bytesAt = at;
+      this.words = new Int32Array(this.arena.buffer, at, n);
+      this.bytes = new Uint8Array(this.arena.buffer, at, 4 * n);
+    }
+    if (ints > this.ranges.length) {
+      const n = Math.max(ints, 2 * this.ranges.length, 1024);
+      const at = this.arena.alloc(4 * n);
+      if (at < 0) return false;
+      this.rangesAt = at;
+      this.ranges = new Int32Array(this.arena.buffer, at, n);
+    }
+    return true;
+  }
+}
+
+let kernelOf: ScanKernel | undefined;
