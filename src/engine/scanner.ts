@@ -10,7 +10,7 @@ import {
 } from './messages.js';
 import { packDetections, packJson } from './packed-detections.js';
 import { WorkerPool } from './pool.js';
-import { Arena } from './wasm-arena.js';
+import { newArenaMemory } from './wasm-arena.js';
 
 /**
  * Heap limits of each worker. Without them V8 let a worker's heap grow to about three times what
@@ -61,7 +61,7 @@ export class Scanner {
     const lean: WorkerInit = {
       ...init,
       // One arena for the hunt's automata, shared by every matching thread (wasm-arena.ts).
-      arena: init.arena ?? new Arena().memory,
+      arena: init.arena ?? newArenaMemory(),
       detections,
       sigma: init.sigma.map((r) => ({
         id: r.id,

@@ -56,6 +56,15 @@ function newMemory(): WebAssembly.Memory {
   return new WebAssembly.Memory({ initial: 1, maximum: MAX_PAGES, shared: true });
 }
 
+/** A new arena's memory, or undefined where shared WebAssembly memory cannot be had (then no kernel). */
+export function newArenaMemory(): WebAssembly.Memory | undefined {
+  try {
+    return new Arena().memory;
+  } catch {
+    return undefined;
+  }
+}
+
 let current: Arena | undefined;
 
 /** The arena this thread places automata in from now on (undefined: plain shared buffers). */
