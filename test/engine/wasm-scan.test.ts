@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AutomatonStore } from '../../src/engine/automaton-store.js';
 import { AhoCorasick, latin1Bytes } from '../../src/engine/prefilter-ac.js';
-import { Arena, useArena } from '../../src/engine/wasm-arena.js';
+import { Arena, newArenaMemory, useArena } from '../../src/engine/wasm-arena.js';
 import { kernelAvailable, ScanKernel } from '../../src/engine/wasm-scan.js';
 
 afterEach(() => {
@@ -56,6 +56,14 @@ function randomRanges(r: () => number, n: number): number[] {
 describe('the WebAssembly scan kernel', () => {
   it('is built and loads', () => {
     expect(kernelAvailable()).toBe(true);
+  });
+
+  it('leaves a hunt without an arena where shared WebAssembly memory cannot be had', () => {
+    expect(newArenaMemory()).toBeInstanceOf(WebAssembly.Memory);
+    vi.spyOn(WebAssembly, 'Memory').mockImplementation(() => {
+      throw new RangeError('no shared memory here');
+    });
+    expect(newArenaMemory()).toBeUndefined();
   });
 
   it('reports exactly what the JavaScript scan reports, over random literals, texts and ranges', () => {
