@@ -15,6 +15,11 @@ type Kernel = (
 
 /** Reports one scan may write (a record with more is scanned in JavaScript). */
 const REPORTS = 16384;
+/**
+ * The most bytes of a record copied into the arena (a record with more is scanned in JavaScript):
+ * room in the arena is never given back, so one huge record must not take it for the whole hunt.
+ */
+const MAX_SPAN = 1 << 20;
 
 let compiled: WebAssembly.Module | null | undefined;
 
@@ -108,6 +113,7 @@ export class ScanKernel {
     // words that hold them (a typed array's copy into shared memory takes ~2.5 times as long).
     const first = b.byteOffset + ranges[0]!;
     const last = b.byteOffset + ranges[2 * count - 1]!;
+    if (last - first > MAX_SPAN) return -1;
     const from = first >> 2;
     const words = ((last + 3) >> 2) - from;
     if ((words > this.words.length || 2 * count > this.ranges.length) && !this.room(words, 2 * count))

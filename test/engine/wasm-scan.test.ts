@@ -103,6 +103,22 @@ describe('the WebAssembly scan kernel', () => {
     expect(got.length).toBe(20_001 + 20_000);
   });
 
+  it('leaves a record of more than a mebibyte of values to the JavaScript scan', () => {
+    const arena = new Arena();
+    useArena(arena.memory);
+    const ac = new AhoCorasick(['mimikatz'], true);
+    const b = Buffer.alloc((1 << 20) + 100, 'x');
+    b.write('mimikatz', 10);
+    b.write('MIMIKATZ', (1 << 20) + 50);
+    const run = vi.spyOn(ScanKernel.prototype, 'run');
+    expect(reports(ac, b, [0, b.length])).toEqual(
+      [`0@17[0,${b.length})`, `0@${(1 << 20) + 57}[0,${b.length})`].sort(),
+    );
+    expect(run).toHaveReturnedWith(-1);
+    expect(reports(ac, b, [0, 100])).toEqual(['0@17[0,100)']);
+    expect(run).toHaveLastReturnedWith(1);
+  });
+
   it('never reads tables placed in another arena', () => {
     useArena(new Arena().memory);
     const ac = new AhoCorasick(['powershell', 'cmd.exe'], true);
