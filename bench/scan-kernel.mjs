@@ -7,7 +7,7 @@
 // - `hot-first`: the same loop over tables whose states are renumbered by how often this input
 //   visited them (accepting states still last), which says what a state order could buy;
 // - `wasm`: bench/scan-kernel.wat, the same loop in WebAssembly over copies of the tables, when the
-//   `wabt` package can be imported to assemble it (`npm i --no-save wabt`).
+//   `wabt` package (a development dependency) can be imported to assemble it.
 // Each pass prints ns per scanned byte; the ring positions must agree. Also prints how concentrated
 // the visits are in the largest automata. Defaults: SigmaHQ's Windows rules (else the bundled ones;
 // SPOOR_BENCH_RULES picks others), the benchmark's NDJSON input (bench/data/, from `npm run bench`).
@@ -189,7 +189,7 @@ try {
   wasmScan = () => run(callsAt, callList.length / 3, rangesAt, autosAt, ringAt);
 } catch (err) {
   console.log(
-    `no WebAssembly kernel: ${err instanceof Error ? err.message : String(err)} (npm i --no-save wabt)`,
+    `no WebAssembly kernel: ${err instanceof Error ? err.message : String(err)} (wabt is a development dependency: npm install)`,
   );
 }
 
