@@ -2,13 +2,13 @@
 //   node bench/scan-kernel.mjs [logs-file]
 // Screens and matches the first 30 MiB of an NDJSON file once, as a hunt does, and records every
 // scan (its automaton and byte ranges). Then, over the same scans, in turns:
-// - `js`: the scan loop as AhoCorasick.scanRanges runs it, the reports written to a ring instead of
-//   a call each (so that the kernels compare);
+// - `js`: the scan loop as AhoCorasick.scanRanges runs it in JavaScript, the reports written to an
+//   array instead of a call each (so that the kernels compare);
 // - `hot-first`: the same loop over tables whose states are renumbered by how often this input
 //   visited them (accepting states still last), which says what a state order could buy;
-// - `wasm`: bench/scan-kernel.wat, the same loop in WebAssembly over copies of the tables, when the
-//   `wabt` package (a development dependency) can be imported to assemble it.
-// Each pass prints ns per scanned byte; the ring positions must agree. Also prints how concentrated
+// - `wasm`: the hunt's own kernel (src/engine/scan-kernel.wat, as built into dist/engine), two
+//   ranges at a time, over copies of the tables in one shared WebAssembly memory.
+// Each pass prints ns per scanned byte; the report counts must agree. Also prints how concentrated
 // the visits are in the largest automata. Defaults: SigmaHQ's Windows rules (else the bundled ones;
 // SPOOR_BENCH_RULES picks others), the benchmark's NDJSON input (bench/data/, from `npm run bench`).
 import { existsSync, readFileSync } from 'node:fs';
@@ -74,10 +74,13 @@ console.log(
     `in ${rangeList.length / 2} ranges (${data.length} bytes of ${input}), ${tables.length} automata`,
 );
 
-const ring = new Int32Array(2 * 65536);
+/** Reports room for one scan, as the hunt gives its kernel (wasm-scan.ts). */
+const REPORTS = 16384;
+const ring = new Int32Array(3 * REPORTS);
 function jsScan(ts) {
-  let n = 0;
+  let total = 0;
   for (let c = 0; c < callList.length; c += 3) {
+    let n = 0;
     const t = ts[callList[c]];
     const { delta, classes, shift, acceptFrom } = t;
     const first = callList[c + 1];
@@ -87,15 +90,17 @@ function jsScan(ts) {
       let s = 0;
       for (let i = rangeList[2 * r]; i < to; i++) {
         s = delta[(s << shift) | classes[bytes[i]]];
-        if (s >= acceptFrom) {
-          ring[2 * n] = s;
-          ring[2 * n + 1] = i;
-          n = (n + 1) & 0xffff;
+        if (s >= acceptFrom && n < REPORTS) {
+          ring[3 * n] = s;
+          ring[3 * n + 1] = i;
+          ring[3 * n + 2] = r;
+          n++;
         }
       }
     }
+    total += n;
   }
-  return n;
+  return total;
 }
 
 // How often each state is visited, and the tables renumbered hot first (accepting states last).
@@ -147,50 +152,56 @@ for (const { k, states } of largest) {
   );
 }
 
-// The WebAssembly kernel, when wabt is there to assemble it.
+// The hunt's WebAssembly kernel, as built.
 let wasmScan;
 try {
-  const wabt = await (await import('wabt')).default();
-  const wat = readFileSync(new URL('./scan-kernel.wat', import.meta.url), 'utf8');
-  const binary = wabt.parseWat('scan-kernel.wat', wat).toBinary({}).buffer;
+  const mod = new WebAssembly.Module(readFileSync(path.join(root, 'dist/engine/scan-kernel.wasm')));
   const align = (x) => (x + 15) & ~15;
   let at = align(bytes.length);
   const placed = tables.map((t) => {
+    if (!(t.delta instanceof Uint16Array)) throw new Error('the kernel reads 16-bit tables only');
     const delta = at;
     at = align(at + t.delta.byteLength);
     const classes = at;
     at = align(at + 256);
     return { delta, classes };
   });
-  const callsAt = at;
-  at = align(at + callList.byteLength);
   const rangesAt = at;
   at = align(at + rangeList.byteLength);
-  const autosAt = at;
-  at = align(at + 16 * tables.length);
-  const ringAt = at;
+  const outAt = at;
   at += ring.byteLength;
-  const memory = new WebAssembly.Memory({ initial: Math.ceil(at / 65536) + 1 });
+  const pages = Math.ceil(at / 65536) + 1;
+  const memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
   const u8 = new Uint8Array(memory.buffer);
   u8.set(bytes, 0);
   tables.forEach((t, k) => {
     u8.set(new Uint8Array(t.delta.buffer, t.delta.byteOffset, t.delta.byteLength), placed[k].delta);
     u8.set(t.classes, placed[k].classes);
   });
-  const i32 = new Int32Array(memory.buffer);
-  i32.set(callList, callsAt / 4);
-  i32.set(rangeList, rangesAt / 4);
-  tables.forEach((t, k) => {
-    if (!(t.delta instanceof Uint16Array)) throw new Error('the kernel reads 16-bit tables only');
-    i32.set([placed[k].delta, placed[k].classes, t.shift, t.acceptFrom], autosAt / 4 + 4 * k);
-  });
-  const { instance } = await WebAssembly.instantiate(binary, { env: { mem: memory } });
-  const run = instance.exports.scanAll;
-  wasmScan = () => run(callsAt, callList.length / 3, rangesAt, autosAt, ringAt);
+  new Int32Array(memory.buffer).set(rangeList, rangesAt / 4);
+  const scan = new WebAssembly.Instance(mod, { env: { mem: memory } }).exports.scan;
+  wasmScan = () => {
+    let total = 0;
+    for (let c = 0; c < callList.length; c += 3) {
+      const k = callList[c];
+      const t = tables[k];
+      const n = scan(
+        rangesAt + 8 * callList[c + 1],
+        callList[c + 2],
+        0,
+        placed[k].delta,
+        placed[k].classes,
+        t.shift,
+        t.acceptFrom,
+        outAt,
+        REPORTS,
+      );
+      total += n < 0 ? REPORTS : n;
+    }
+    return total;
+  };
 } catch (err) {
-  console.log(
-    `no WebAssembly kernel: ${err instanceof Error ? err.message : String(err)} (wabt is a development dependency: npm install)`,
-  );
+  console.log(`no WebAssembly kernel: ${err instanceof Error ? err.message : String(err)} (npm run build)`);
 }
 
 const time = (f) => {
@@ -206,6 +217,6 @@ for (let pass = 0; pass < 7; pass++) {
   console.log(
     `js ${a.ns.toFixed(2)}  hot-first ${h.ns.toFixed(2)}` +
       (w ? `  wasm ${w.ns.toFixed(2)}` : '') +
-      ` ns a byte${same ? '' : `  RING POSITIONS DIFFER: ${a.n} ${h.n} ${w?.n}`}`,
+      ` ns a byte${same ? '' : `  REPORT COUNTS DIFFER: ${a.n} ${h.n} ${w?.n}`}`,
   );
 }
