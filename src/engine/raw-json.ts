@@ -354,7 +354,7 @@ export function warmJsonWalk(): void {
   if (warmed) return;
   warmed = true;
   const rec = new RawRecord();
-  rec.ranges = new Int32Array(4);
+  rec.own = new Int32Array(4);
   // Buffers, as the chunks are: a plain Uint8Array has another map.
   const lines = WARM_LINES.map((l) => Buffer.from(l, 'utf8'));
   for (let k = 0; k < 12; k++) for (const b of lines) walkJson(b, 0, b.length, rec);

@@ -9,8 +9,12 @@ import { normValue } from '../event/index.js';
  * scanned instead.
  */
 export class RawRecord {
-  /** Value ranges: ranges[2i] up to ranges[2i + 1], for i below `count`. */
-  ranges = new Int32Array(128);
+  /**
+   * Value ranges: ranges[2i] up to ranges[2i + 1], for i below `count`. The record's own array
+   * (`own`, which `push` grows), or the scan kernel's room where the WebAssembly walk put them.
+   */
+  ranges: Int32Array;
+  own = new Int32Array(128);
   count = 0;
   ok = false;
   /** False when the walk stopped early (the ranges are not all of the record's values). */
@@ -42,7 +46,12 @@ export class RawRecord {
   private lastId = '';
   private lastIdNorm = '';
 
+  constructor() {
+    this.ranges = this.own;
+  }
+
   reset(): void {
+    this.ranges = this.own;
     this.count = 0;
     this.ok = true;
     this.complete = true;
@@ -57,6 +66,7 @@ export class RawRecord {
     if (at + 2 > r.length) {
       const bigger = new Int32Array(r.length * 2);
       bigger.set(r);
+      this.own = bigger;
       this.ranges = bigger;
       r = bigger;
     }

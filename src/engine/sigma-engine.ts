@@ -8,6 +8,7 @@ import type { RawForm } from './raw-literal.js';
 import { RawRecord } from './raw-record.js';
 import { walkXml } from './raw-xml.js';
 import { type Gate, RuleIndex, Variant } from './rule-index.js';
+import { JsonWalker } from './wasm-walk.js';
 
 export type RecordFormat = 'xml' | 'ndjson';
 
@@ -120,6 +121,8 @@ export function compileSigma(rules: readonly CompilableRule[], opts: CompileOpti
   // The record last screened: its bytes and what the raw walk found, and the gate of its key.
   const raw = new RawRecord();
   if (rawScan) warmJsonWalk();
+  // The walk in WebAssembly where this thread has an arena (walkJson otherwise, and for what it leaves).
+  const walker = JsonWalker.current();
   let rawBytes: Uint8Array | undefined;
   let rawForm: RawForm = 'plain';
   let rawGate: Gate | undefined;
@@ -169,7 +172,7 @@ export function compileSigma(rules: readonly CompilableRule[], opts: CompileOpti
         return !index.gate(lower(raw.channel), raw.eventId).empty;
       }
       if (format === 'xml') walkXml(b, from, to, raw);
-      else walkJson(b, from, to, raw);
+      else if (walker === undefined || !walker.walk(b, from, to, raw)) walkJson(b, from, to, raw);
       if (raw.ok && rawScan) rawBytes = b;
       if (raw.channel === undefined || raw.eventId === undefined) return true;
       const g = index.gate(lower(raw.channel), raw.eventId);

@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { type Arena, currentArena } from './wasm-arena.js';
+import { wasmModule } from './wasm-module.js';
 
 type Kernel = (
   ranges: number,
@@ -21,28 +21,9 @@ const REPORTS = 16384;
  */
 const MAX_SPAN = 1 << 20;
 
-let compiled: WebAssembly.Module | null | undefined;
-
 /** Whether the scan kernel (scan-kernel.wasm) could be loaded. */
 export function kernelAvailable(): boolean {
-  return kernelModule() !== null;
-}
-
-/** scan-kernel.wat as built (scripts/wasm.mjs), or null when it cannot be loaded. */
-function kernelModule(): WebAssembly.Module | null {
-  if (compiled === undefined) {
-    compiled = null;
-    // From dist/engine/ and from dist/bundle/ alike; from src/engine/ (tests), the build's.
-    for (const at of ['../engine/scan-kernel.wasm', '../../dist/engine/scan-kernel.wasm']) {
-      try {
-        compiled = new WebAssembly.Module(readFileSync(new URL(at, import.meta.url)));
-        break;
-      } catch {
-        // not there: the next place, or the JavaScript scan
-      }
-    }
-  }
-  return compiled;
+  return wasmModule('scan-kernel') !== null;
 }
 
 /**
@@ -58,8 +39,16 @@ export class ScanKernel {
   /** The last record's buffer, and a view of its whole words. */
   private source: ArrayBufferLike | undefined;
   private sourceWords: Int32Array = new Int32Array(0);
-  private rangesAt = -1;
-  private ranges: Int32Array = new Int32Array(0);
+  /** The room for a record's value ranges, as pairs of i32 (see `placeRecord`). */
+  rangesAt = -1;
+  ranges: Int32Array = new Int32Array(0);
+  /**
+   * The record placed last (`placeRecord`): its buffer and that buffer's offset, undefined when the
+   * room holds something else; `placedBase` is where the buffer's byte 0 would be.
+   */
+  private placed: ArrayBufferLike | undefined;
+  private placedOffset = 0;
+  placedBase = 0;
   private readonly outAt: number;
   /** The last run's reports: state, index, range number, for each. */
   readonly reports: Int32Array;
@@ -80,7 +69,7 @@ export class ScanKernel {
     const a = currentArena();
     if (a === undefined || a.id !== arena) return undefined;
     if (kernelOf?.arena === a) return kernelOf;
-    const mod = kernelModule();
+    const mod = wasmModule('scan-kernel');
     if (mod === null) return undefined;
     const outAt = a.alloc(12 * REPORTS);
     if (outAt < 0) return undefined;
@@ -93,6 +82,23 @@ export class ScanKernel {
     const at = this.arena.alloc(t.length);
     if (at >= 0) new Uint8Array(this.arena.buffer, at, t.length).set(t);
     return at;
+  }
+
+  /**
+   * Copies b[from, to) into this thread's room for a record, with 16 readable bytes after it, and
+   * makes room for 1,024 ranges; false when it does not fit. A later `run` over `ranges` and the same
+   * buffer then scans the bytes where they are, without copying them again.
+   */
+  placeRecord(b: Uint8Array, from: number, to: number): boolean {
+    const first = b.byteOffset + from;
+    const last = b.byteOffset + to;
+    if (last - first > MAX_SPAN) return false;
+    const words = ((last + 3) >> 2) - (first >> 2) + 4;
+    if ((words > this.words.length || this.ranges.length < 2048) && !this.room(words, 2048)) return false;
+    this.placedBase = this.copyIn(b, first, last);
+    this.placed = b.buffer;
+    this.placedOffset = b.byteOffset;
+    return true;
   }
 
   /**
@@ -109,15 +115,41 @@ export class ScanKernel {
     shift: number,
     acceptFrom: number,
   ): number {
-    // The record's bytes from its first value to its last, copied four at a time from the whole
-    // words that hold them (a typed array's copy into shared memory takes ~2.5 times as long).
+    // The ranges of the record placed last, over the same buffer: its bytes are in the room already.
+    if (ranges === this.ranges && b.buffer === this.placed && b.byteOffset === this.placedOffset)
+      return this.kernel(
+        this.rangesAt,
+        count,
+        this.placedBase,
+        delta,
+        classes,
+        shift,
+        acceptFrom,
+        this.outAt,
+        REPORTS,
+      );
+    // The record's bytes from its first value to its last.
     const first = b.byteOffset + ranges[0]!;
     const last = b.byteOffset + ranges[2 * count - 1]!;
     if (last - first > MAX_SPAN) return -1;
-    const from = first >> 2;
-    const words = ((last + 3) >> 2) - from;
+    const words = ((last + 3) >> 2) - (first >> 2);
     if ((words > this.words.length || 2 * count > this.ranges.length) && !this.room(words, 2 * count))
       return -1;
+    const base = this.copyIn(b, first, last);
+    const r = this.ranges;
+    for (let i = 0; i < 2 * count; i++) r[i] = ranges[i]!;
+    return this.kernel(this.rangesAt, count, base, delta, classes, shift, acceptFrom, this.outAt, REPORTS);
+  }
+
+  /**
+   * Copies the bytes of b's buffer at [first, last) into the room, four at a time from the whole
+   * words that hold them (a typed array's copy into shared memory takes ~2.5 times as long); where
+   * byte 0 of b then is, as the kernels take it.
+   */
+  private copyIn(b: Uint8Array, first: number, last: number): number {
+    this.placed = undefined;
+    const from = first >> 2;
+    const words = ((last + 3) >> 2) - from;
     if (b.buffer !== this.source) {
       this.source = b.buffer;
       this.sourceWords = new Int32Array(b.buffer, 0, b.buffer.byteLength >> 2);
@@ -132,11 +164,8 @@ export class ScanKernel {
       const at = 4 * (from + whole);
       for (let i = at; i < last; i++) this.bytes[i - 4 * from] = tail[i]!;
     }
-    const r = this.ranges;
-    for (let i = 0; i < 2 * count; i++) r[i] = ranges[i]!;
     // Byte i of b is at base + i.
-    const base = (this.bytesAt + b.byteOffset - 4 * from) | 0;
-    return this.kernel(this.rangesAt, count, base, delta, classes, shift, acceptFrom, this.outAt, REPORTS);
+    return (this.bytesAt + b.byteOffset - 4 * from) | 0;
   }
 
   /** Room for at least `words` words of bytes and `ints` range ends (the old room is not reused). */
