@@ -29,6 +29,11 @@ export interface FormScan {
   /** The current scan's number (see seenIn). */
   scanNo: number;
   /**
+   * This thread's stamp table for the scan kernel (AhoCorasick.stampTable: a state whose literals
+   * are all neither pinned nor checked whole is reported once a scan); -1 until made, 0 for none.
+   */
+  stampsAt: number;
+  /**
    * By literal id, the literals longer than the automaton keeps (MAX_LITERAL), in a raw form: a
    * report of their last characters counts only when the whole literal is there. Undefined for the
    * others, and for the parsed form. Over SigmaHQ's rules and the shared corpus this turns away
@@ -197,6 +202,7 @@ function assemble(
     ac: automata.get(literals, literalKey),
     seenIn: new Int32Array(n),
     scanNo: 0,
+    stampsAt: -1,
     whole,
     pinned,
     length: Int32Array.from(literals, (lit) => lit.length),

@@ -327,11 +327,37 @@ export class AhoCorasick {
   }
 
   /**
+   * This thread's stamp table for the scan kernel (wasm-scan.ts) in the arena of this automaton's
+   * tables: an i32 per accepting state, 0 for a state whose every literal `once` accepts (reported
+   * once a scan, as nothing a repeat of it reports would add), -1 for the others; its offset, or 0
+   * where the kernel does not scan this automaton.
+   */
+  stampTable(once: (id: number) => boolean): number {
+    if (this.arena === undefined || !(this.delta instanceof Uint16Array)) return 0;
+    const k = ScanKernel.of(this.arena);
+    if (k === undefined) return 0;
+    const { outStart, outIds, acceptFrom } = this;
+    const states = outStart.length - 1;
+    const t = new Int32Array(Math.max(states - acceptFrom, 1));
+    for (let s = acceptFrom; s < states; s++) {
+      for (let j = outStart[s]!; j < outStart[s + 1]!; j++) {
+        if (!once(outIds[j]!)) {
+          t[s - acceptFrom] = -1;
+          break;
+        }
+      }
+    }
+    const at = k.place(t);
+    return at < 0 ? 0 : at;
+  }
+
+  /**
    * `scan` over byte ranges of `b` (ranges[2i] up to ranges[2i + 1], for i below `count`), the
    * automaton starting afresh at each; for an automaton whose literals are byte strings (each
    * character one byte, as `latin1Bytes` gives them). ASCII letters are folded to lower case.
+   * `stamps` and `scanNo`, when given, are the kernel's (see `stampTable`).
    */
-  scanRanges(b: Uint8Array, ranges: Int32Array, count: number, found: Found): void {
+  scanRanges(b: Uint8Array, ranges: Int32Array, count: number, found: Found, stamps = 0, scanNo = 0): void {
     const { delta, acceptFrom, outStart, outIds, shift } = this;
     const cls = this.byteClasses();
     if (this.arena !== undefined && count > 0 && delta instanceof Uint16Array) {
@@ -341,7 +367,7 @@ export class AhoCorasick {
         const n =
           this.classesAt < 0
             ? -1
-            : k.run(b, ranges, count, delta.byteOffset, this.classesAt, shift, acceptFrom);
+            : k.run(b, ranges, count, delta.byteOffset, this.classesAt, shift, acceptFrom, stamps, scanNo);
         if (n >= 0) {
           // The kernel reports in its own order (two ranges at a time); a report's meaning does not
           // depend on it (see Gate's mark).

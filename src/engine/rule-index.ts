@@ -271,11 +271,17 @@ export class Gate {
       if (sc.scanNo === 0) {
         sc.seenIn.fill(-1);
         sc.scanNo = 1;
+        // The kernel's stamps hold scan numbers too: a new table (once in 2^31 scans).
+        if (sc.stampsAt > 0) sc.stampsAt = -1;
       }
       this.sc = sc;
       this.pos = pos;
       if (this.values !== undefined) sc.ac.scanValues(this.values, this.mark);
-      else sc.ac.scanRanges(this.bytes!, this.rec!.ranges, this.rec!.count, this.mark);
+      else {
+        if (sc.stampsAt < 0)
+          sc.stampsAt = sc.ac.stampTable((id) => sc.pinned[id] === 0 && sc.whole?.[id] === undefined);
+        sc.ac.scanRanges(this.bytes!, this.rec!.ranges, this.rec!.count, this.mark, sc.stampsAt, sc.scanNo);
+      }
     }
   }
 }

@@ -11,6 +11,8 @@ type Kernel = (
   acceptFrom: number,
   out: number,
   cap: number,
+  stamps: number,
+  scanNo: number,
 ) => number;
 
 /** Reports one scan may write (a record with more is scanned in JavaScript). */
@@ -77,10 +79,13 @@ export class ScanKernel {
     return kernelOf;
   }
 
-  /** Copies `t` into the arena once (a class table); its offset, or -1. */
-  place(t: Uint8Array): number {
-    const at = this.arena.alloc(t.length);
-    if (at >= 0) new Uint8Array(this.arena.buffer, at, t.length).set(t);
+  /** Copies `t` into the arena once (a class table, a stamp table); its offset, or -1. */
+  place(t: Uint8Array | Int32Array): number {
+    const at = this.arena.alloc(t.byteLength);
+    if (at >= 0)
+      new Uint8Array(this.arena.buffer, at, t.byteLength).set(
+        new Uint8Array(t.buffer, t.byteOffset, t.byteLength),
+      );
     return at;
   }
 
@@ -104,7 +109,8 @@ export class ScanKernel {
   /**
    * Scans b's ranges (as AhoCorasick.scanRanges does) with the tables at `delta` and `classes`;
    * the number of reports now in `reports`, or -1 when the record must be scanned otherwise (more
-   * reports than there is room for, or no room for its bytes).
+   * reports than there is room for, or no room for its bytes). With `stamps` (see `stampTable`),
+   * a state stamped as reported in scan `scanNo` is not reported again in it.
    */
   run(
     b: Uint8Array,
@@ -114,6 +120,8 @@ export class ScanKernel {
     classes: number,
     shift: number,
     acceptFrom: number,
+    stamps = 0,
+    scanNo = 0,
   ): number {
     // The ranges of the record placed last, over the same buffer: its bytes are in the room already.
     if (ranges === this.ranges && b.buffer === this.placed && b.byteOffset === this.placedOffset)
@@ -127,6 +135,8 @@ export class ScanKernel {
         acceptFrom,
         this.outAt,
         REPORTS,
+        stamps,
+        scanNo,
       );
     // The record's bytes from its first value to its last.
     const first = b.byteOffset + ranges[0]!;
@@ -138,7 +148,19 @@ export class ScanKernel {
     const base = this.copyIn(b, first, last);
     const r = this.ranges;
     for (let i = 0; i < 2 * count; i++) r[i] = ranges[i]!;
-    return this.kernel(this.rangesAt, count, base, delta, classes, shift, acceptFrom, this.outAt, REPORTS);
+    return this.kernel(
+      this.rangesAt,
+      count,
+      base,
+      delta,
+      classes,
+      shift,
+      acceptFrom,
+      this.outAt,
+      REPORTS,
+      stamps,
+      scanNo,
+    );
   }
 
   /**

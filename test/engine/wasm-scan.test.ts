@@ -92,6 +92,45 @@ describe('the WebAssembly scan kernel', () => {
     expect(run).toHaveBeenCalled();
   });
 
+  it('reports a state stamped once a scan no more than once in it, and every other state every time', () => {
+    for (let seed = 1; seed <= 20; seed++) {
+      const r = rng(seed * 7919);
+      const lits = Array.from({ length: 1 + Math.floor(r() * 40) }, () =>
+        latin1Bytes(randomText(r, 1 + Math.floor(r() * 6)).toLowerCase()),
+      );
+      useArena(new Arena().memory);
+      const ac = new AhoCorasick(lits, true);
+      const b = Buffer.from(randomText(r, 300 + Math.floor(r() * 2000)));
+      const ranges = Int32Array.from(randomRanges(r, b.length));
+      const count = ranges.length / 2;
+      const scan = (stamps: number, scanNo: number): string[] => {
+        const out: string[] = [];
+        ac.scanRanges(b, ranges, count, (id, end) => out.push(`${id}@${end}`), stamps, scanNo);
+        return out.sort();
+      };
+      const all = scan(0, 0);
+      // Every state reported every time: the same reports as without a table.
+      expect(
+        scan(
+          ac.stampTable(() => false),
+          1,
+        ),
+      ).toEqual(all);
+      // Every state once a scan: every literal found still found, repeats left out.
+      const once = ac.stampTable(() => true);
+      expect(once).toBeGreaterThan(0);
+      const first = scan(once, 1);
+      const ids = (rs: string[]): string[] => [...new Set(rs.map((x) => x.split('@')[0]!))].sort();
+      expect(ids(first)).toEqual(ids(all));
+      expect(first.length).toBeLessThanOrEqual(all.length);
+      if (all.length > 0) {
+        // The same scan number again: everything is stamped already. A new one: as the first.
+        expect(scan(once, 1)).toEqual([]);
+        expect(ids(scan(once, 2))).toEqual(ids(all));
+      }
+    }
+  });
+
   it('leaves a record with more reports than it has room for to the JavaScript scan', () => {
     const arena = new Arena();
     useArena(arena.memory);
