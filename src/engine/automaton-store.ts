@@ -215,6 +215,7 @@ export function decode(buf: Buffer): SharedAutomaton | undefined {
       outIds,
       fold: header.fold,
       arena: placed.arena,
+      outArena: placed.arena,
     };
   } catch {
     return undefined;

@@ -3,6 +3,7 @@ import type { AutomatonCache } from './automaton-cache.js';
 import { type AhoCorasick, latin1Bytes, MAX_LITERAL } from './prefilter-ac.js';
 import { type RawForm, rawLiteral } from './raw-literal.js';
 import { scanKey } from './scan-store.js';
+import type { ScanKernel } from './wasm-scan.js';
 
 /** One variant's literal requirement (its clauses) and its position in the gate. */
 export interface ScanEntry {
@@ -33,6 +34,11 @@ export interface FormScan {
    * are all neither pinned nor checked whole is reported once a scan); -1 until made, 0 for none.
    */
   stampsAt: number;
+  /**
+   * Where this thread placed the tables the kernel's marks read (`placeMarks`: nine offsets in the
+   * arena); -1 until placed, 0 for none. Once placed, `seenIn` is a view of the arena's copy.
+   */
+  marksAt: number;
   /**
    * By literal id, the literals longer than the automaton keeps (MAX_LITERAL), in a raw form: a
    * report of their last characters counts only when the whole literal is there. Undefined for the
@@ -203,6 +209,7 @@ function assemble(
     seenIn: new Int32Array(n),
     scanNo: 0,
     stampsAt: -1,
+    marksAt: -1,
     whole,
     pinned,
     length: Int32Array.from(literals, (lit) => lit.length),
@@ -235,4 +242,52 @@ export function buildScan(automata: AutomatonCache, entries: readonly ScanEntry[
   const sc = assemble(automata, built, literalKey, form);
   if (key !== undefined) store?.saveScan(key, { ...sc, literalKey });
   return sc;
+}
+
+/**
+ * Places in the kernel's arena what its marks read of `sc` (scan-kernel.wat's `mark`): the owner
+ * tables, `need`, `pinned`, `length`, each long literal's bytes (and their offsets), and `seenIn`,
+ * all of which are views of their copies there from then on (the JavaScript marks and the kernel's
+ * share them, and the thread keeps no other).
+ * The offset of the nine tables' offsets, or 0 when the arena has no room.
+ */
+export function placeMarks(sc: FormScan, k: ScanKernel): number {
+  const n = sc.length.length;
+  const wholeAt = new Int32Array(Math.max(n, 1));
+  if (sc.whole !== undefined) {
+    for (let id = 0; id < n; id++) {
+      const lit = sc.whole[id];
+      if (lit === undefined) continue;
+      const at = k.place(Uint8Array.from(lit, (c) => c.charCodeAt(0)));
+      if (at < 0) return 0;
+      wholeAt[id] = at;
+    }
+  }
+  const seenIn = k.place(sc.seenIn);
+  const tables = [
+    k.place(sc.ownStart),
+    k.place(sc.ownPos),
+    k.place(sc.ownBit),
+    k.place(sc.ownAnchor),
+    k.place(sc.need),
+    seenIn,
+    k.place(sc.pinned),
+    k.place(sc.length),
+    k.place(wholeAt),
+  ];
+  if (tables.some((at) => at < 0)) return 0;
+  const at = k.place(Int32Array.from(tables));
+  if (at < 0) return 0;
+  // The scan reads the arena's copies from now on, and the thread keeps no other.
+  const buf = k.arena.buffer;
+  const view = (i: number, n: number): Int32Array => new Int32Array(buf, tables[i]!, n);
+  sc.ownStart = view(0, sc.ownStart.length);
+  sc.ownPos = view(1, sc.ownPos.length);
+  sc.ownBit = view(2, sc.ownBit.length);
+  sc.ownAnchor = view(3, sc.ownAnchor.length);
+  sc.need = view(4, sc.need.length);
+  sc.seenIn = view(5, sc.seenIn.length);
+  sc.pinned = new Uint8Array(buf, tables[6]!, sc.pinned.length);
+  sc.length = view(7, sc.length.length);
+  return at;
 }

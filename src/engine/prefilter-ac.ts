@@ -44,6 +44,8 @@ export interface SharedAutomaton {
   fold: boolean;
   /** The id of the arena (wasm-arena.ts) that `delta` lives in, if it does. */
   arena?: number;
+  /** The id of the arena that `outStart` and `outIds` live in, if they do. */
+  outArena?: number;
 }
 
 /** One of an automaton's tables. */
@@ -83,6 +85,11 @@ export class AhoCorasick {
   /** The arena `delta` lives in (see wasm-arena.ts), and this thread's copy of `bytes` there. */
   private readonly arena: number | undefined;
   private classesAt = -1;
+  /** The arena `outStart` and `outIds` live in, if they do. */
+  private readonly outArena: number | undefined;
+  /** Where `outStart` and `outIds` are in the arena (for the kernel's marks): theirs, or copies. */
+  private outAt = -1;
+  private idsAt = -1;
 
   /**
    * With `fold`, text is matched case-insensitively: a character is read as its lower case
@@ -102,6 +109,7 @@ export class AhoCorasick {
       this.outIds = t.outIds;
       this.lower = t.fold ? lowerUnits() : undefined;
       this.arena = t.arena;
+      this.outArena = t.outArena;
       // Correct whatever the numbering: every accepting state is at or past the first one.
       const first = t.accept.indexOf(1);
       this.acceptFrom = first < 0 ? t.accept.length : first;
@@ -221,13 +229,20 @@ export class AhoCorasick {
     for (let i = 0; i < states; i++) perm[order[i]!] = i;
     // The tables the automaton keeps go on shared memory at once (see toShared).
     const accept = new Uint8Array(new SharedArrayBuffer(states));
-    const start = new Int32Array(new SharedArrayBuffer(4 * (states + 1)));
+    // In the hunt's arena too where it has room (the kernel's marks read them there: wasm-scan.ts).
+    const startPlaced = sharedArray(Int32Array, states + 1);
+    const start = startPlaced.array;
     for (let i = 0; i < states; i++) {
       const st = order[i]!;
       if (count[st]! > 0) accept[i] = 1;
       start[i + 1] = start[i]! + count[st]!;
     }
-    const ids = new Int32Array(new SharedArrayBuffer(4 * outIds.length));
+    const idsPlaced = sharedArray(Int32Array, outIds.length);
+    const ids = idsPlaced.array;
+    this.outArena =
+      startPlaced.arena !== undefined && startPlaced.arena === idsPlaced.arena
+        ? startPlaced.arena
+        : undefined;
     for (let i = 0; i < states; i++) {
       const st = order[i]!;
       ids.set(outIds.subarray(outStart[st]!, outStart[st + 1]!), start[i]!);
@@ -278,6 +293,7 @@ export class AhoCorasick {
       outIds: this.outIds,
       fold: this.lower !== undefined,
       arena: this.arena,
+      outArena: this.outArena,
     };
   }
 
@@ -355,9 +371,18 @@ export class AhoCorasick {
    * `scan` over byte ranges of `b` (ranges[2i] up to ranges[2i + 1], for i below `count`), the
    * automaton starting afresh at each; for an automaton whose literals are byte strings (each
    * character one byte, as `latin1Bytes` gives them). ASCII letters are folded to lower case.
-   * `stamps` and `scanNo`, when given, are the kernel's (see `stampTable`).
+   * `stamps` and `scanNo`, when given, are the kernel's (see `stampTable`), and `marks` takes the
+   * kernel's reports where it can.
    */
-  scanRanges(b: Uint8Array, ranges: Int32Array, count: number, found: Found, stamps = 0, scanNo = 0): void {
+  scanRanges(
+    b: Uint8Array,
+    ranges: Int32Array,
+    count: number,
+    found: Found,
+    stamps = 0,
+    scanNo = 0,
+    marks?: KernelMarks,
+  ): void {
     const { delta, acceptFrom, outStart, outIds, shift } = this;
     const cls = this.byteClasses();
     if (this.arena !== undefined && count > 0 && delta instanceof Uint16Array) {
@@ -369,6 +394,14 @@ export class AhoCorasick {
             ? -1
             : k.run(b, ranges, count, delta.byteOffset, this.classesAt, shift, acceptFrom, stamps, scanNo);
         if (n >= 0) {
+          if (marks !== undefined) {
+            if (this.outAt < 0) {
+              const inPlace = this.outArena === k.arena.id;
+              this.outAt = inPlace ? outStart.byteOffset : k.place(outStart as Int32Array);
+              this.idsAt = inPlace ? outIds.byteOffset : k.place(outIds as Int32Array);
+            }
+            if (this.outAt >= 0 && this.idsAt >= 0 && marks(k, n, this.outAt, this.idsAt)) return;
+          }
           // The kernel reports in its own order (two ranges at a time); a report's meaning does not
           // depend on it (see Gate's mark).
           const rep = k.reports;
@@ -397,6 +430,12 @@ export class AhoCorasick {
     }
   }
 }
+
+/**
+ * Marks a kernel scan's `n` reports in the arena itself (ScanKernel.mark), given where this
+ * automaton's outputs are there; false to have them handed to `found` one by one instead.
+ */
+export type KernelMarks = (kernel: ScanKernel, n: number, outStart: number, outIds: number) => boolean;
 
 /**
  * A report of literal `id` ending at index `end` (its last character) of the value that spans

@@ -2,11 +2,12 @@ import type { SourceSpec } from '../mapping/index.js';
 import { type DetectionIR, detectionRequirement, sourceClauses } from '../sigma/index.js';
 import { AutomatonCache } from './automaton-cache.js';
 import type { FieldAccess } from './field-access.js';
-import { A_END, A_START, buildScan, type FormScan, type ScanEntry } from './gate-scan.js';
-import { endsWithBytes } from './prefilter-ac.js';
+import { A_END, A_START, buildScan, type FormScan, placeMarks, type ScanEntry } from './gate-scan.js';
+import { endsWithBytes, type KernelMarks } from './prefilter-ac.js';
 import type { RawForm } from './raw-literal.js';
 import type { RawRecord } from './raw-record.js';
 import { compileVariant, type Pred } from './sigma-compile.js';
+import type { ScanKernel } from './wasm-scan.js';
 
 /** Candidate lists up to this long are sorted in place by insertion (see finish). */
 const INSERTION_SORT_MAX = 64;
@@ -98,8 +99,18 @@ export class Gate {
   private readonly parts: GatePart[];
   private readonly forms = new Map<RawForm, { merged: FormScan; shared: GatePart[] }>();
   private readonly identity: Int32Array;
-  private readonly stamp: Int32Array;
-  private readonly mask: Int32Array;
+  private stamp: Int32Array;
+  private mask: Int32Array;
+  /**
+   * The kernel's room for this gate's marks (`kernelMarks`): the arena's id, where `stamp` and
+   * `mask` (views of it from then on) and the candidates are, and each position table placed.
+   */
+  private marksArena = 0;
+  private stampAt = -1;
+  private maskAt = -1;
+  private candAt = -1;
+  private candView: Int32Array = new Int32Array(0);
+  private readonly posAt = new Map<Int32Array, number>();
   private gen = 0;
   /** Candidate positions of the last `candidates` call (reused). */
   readonly cand: number[] = [];
@@ -141,6 +152,53 @@ export class Gate {
       if (next === full) this.cand.push(v);
     }
   };
+
+  /** The kernel's marks of a raw scan's reports (see KernelMarks), into this gate's arena room. */
+  private readonly kernelMarks: KernelMarks = (k, n, outStart, outIds) => {
+    const sc = this.sc!;
+    if (this.marksArena !== k.arena.id && !this.placeMarks(k)) return false;
+    if (sc.marksAt < 0) sc.marksAt = placeMarks(sc, k);
+    if (sc.marksAt === 0) return false;
+    let pos = this.posAt.get(this.pos);
+    if (pos === undefined) {
+      pos = k.place(this.pos);
+      this.posAt.set(this.pos, pos);
+    }
+    if (pos < 0) return false;
+    const found = k.mark(
+      n,
+      outStart,
+      outIds,
+      sc.marksAt,
+      sc.scanNo,
+      pos,
+      this.stampAt,
+      this.maskAt,
+      this.gen,
+      this.candAt,
+    );
+    const c = this.candView;
+    for (let q = 0; q < found; q++) this.cand.push(c[q]!);
+    return true;
+  };
+
+  /** Moves `stamp` and `mask` into k's arena, with room for the candidates; false without room. */
+  private placeMarks(k: ScanKernel): boolean {
+    if (this.marksArena !== 0) return false;
+    const stampAt = k.place(this.stamp);
+    const maskAt = k.place(this.mask);
+    const candAt = k.place(new Int32Array(this.stamp.length));
+    if (stampAt < 0 || maskAt < 0 || candAt < 0) return false;
+    const buf = k.arena.buffer;
+    this.stamp = new Int32Array(buf, stampAt, this.stamp.length);
+    this.mask = new Int32Array(buf, maskAt, this.mask.length);
+    this.candView = new Int32Array(buf, candAt, this.stamp.length);
+    this.stampAt = stampAt;
+    this.maskAt = maskAt;
+    this.candAt = candAt;
+    this.marksArena = k.arena.id;
+    return true;
+  }
 
   constructor(
     buckets: Bucket[],
@@ -280,7 +338,15 @@ export class Gate {
       else {
         if (sc.stampsAt < 0)
           sc.stampsAt = sc.ac.stampTable((id) => sc.pinned[id] === 0 && sc.whole?.[id] === undefined);
-        sc.ac.scanRanges(this.bytes!, this.rec!.ranges, this.rec!.count, this.mark, sc.stampsAt, sc.scanNo);
+        sc.ac.scanRanges(
+          this.bytes!,
+          this.rec!.ranges,
+          this.rec!.count,
+          this.mark,
+          sc.stampsAt,
+          sc.scanNo,
+          this.kernelMarks,
+        );
       }
     }
   }

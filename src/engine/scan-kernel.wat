@@ -131,4 +131,121 @@
         (local.set $next (i32.add (local.get $next) (i32.const 1)))
         (br $alone)))
     (local.get $n))
+;; mark(reports, n, ranges, base, outStart, outIds, scan, scanNo, pos, stamp, mask, gen, cand, found)
+;;   -> candidates found
+;; What a gate does with a scan's reports (rule-index.ts, Gate's `mark`), for the `n` reports at
+;; `reports` of a scan over `ranges` of the bytes at `base`: each report's literals (outIds from
+;; outStart[s] up to outStart[s + 1]) mark the clauses of the variants that own them; a variant
+;; whose clauses are all marked is written to `cand` (as the found-th, and on). `scan` holds the
+;; gate scan's tables (gate-scan.ts, FormScan) as nine offsets: ownStart, ownPos, ownBit, ownAnchor,
+;; need, seenIn, pinned (bytes), length, and wholeAt (an offset per literal: its bytes, when the
+;; record must hold it whole, else 0). `pos` maps the scan's positions to the gate's; `stamp`,
+;; `mask` and `gen` are the gate's marks.
+(func (export "mark")
+  (param $rep i32) (param $n i32) (param $ranges i32) (param $base i32) (param $outStart i32)
+  (param $outIds i32) (param $scan i32) (param $scanNo i32) (param $pos i32) (param $stamp i32)
+  (param $mask i32) (param $gen i32) (param $cand i32) (param $found i32) (result i32)
+  (local $q i32) (local $at i32) (local $s i32) (local $i i32) (local $r i32) (local $from i32)
+  (local $to i32) (local $j i32) (local $jEnd i32) (local $id i32) (local $w i32) (local $len i32)
+  (local $start i32) (local $k i32) (local $kEnd i32) (local $pins i32) (local $a i32) (local $p i32)
+  (local $v i32) (local $m i32) (local $full i32) (local $next i32) (local $c i32) (local $first i32)
+  (local $ownStart i32) (local $ownPos i32) (local $ownBit i32) (local $ownAnchor i32) (local $need i32)
+  (local $seenIn i32) (local $pinned i32) (local $length i32) (local $wholeAt i32)
+  (local.set $ownStart (i32.load (local.get $scan)))
+  (local.set $ownPos (i32.load offset=4 (local.get $scan)))
+  (local.set $ownBit (i32.load offset=8 (local.get $scan)))
+  (local.set $ownAnchor (i32.load offset=12 (local.get $scan)))
+  (local.set $need (i32.load offset=16 (local.get $scan)))
+  (local.set $seenIn (i32.load offset=20 (local.get $scan)))
+  (local.set $pinned (i32.load offset=24 (local.get $scan)))
+  (local.set $length (i32.load offset=28 (local.get $scan)))
+  (local.set $wholeAt (i32.load offset=32 (local.get $scan)))
+  ;; A literal held whole sits inside one value: it starts at or after the first value's first byte
+  ;; (what precedes is JSON or XML markup, and the room holds nothing before it).
+  (local.set $first (i32.load (local.get $ranges)))
+  (block $reportsDone
+    (loop $reports
+      (br_if $reportsDone (i32.ge_s (local.get $q) (local.get $n)))
+      (local.set $at (i32.add (local.get $rep) (i32.mul (local.get $q) (i32.const 12))))
+      (local.set $s (i32.load (local.get $at)))
+      (local.set $i (i32.load offset=4 (local.get $at)))
+      (local.set $r (i32.load offset=8 (local.get $at)))
+      (local.set $from (i32.load (i32.add (local.get $ranges) (i32.shl (local.get $r) (i32.const 3)))))
+      (local.set $to (i32.load offset=4 (i32.add (local.get $ranges) (i32.shl (local.get $r) (i32.const 3)))))
+      (local.set $j (i32.load (i32.add (local.get $outStart) (i32.shl (local.get $s) (i32.const 2)))))
+      (local.set $jEnd (i32.load offset=4 (i32.add (local.get $outStart) (i32.shl (local.get $s) (i32.const 2)))))
+      (block $idsDone
+        (loop $ids
+          (br_if $idsDone (i32.ge_s (local.get $j) (local.get $jEnd)))
+          (local.set $id (i32.load (i32.add (local.get $outIds) (i32.shl (local.get $j) (i32.const 2)))))
+          (local.set $j (i32.add (local.get $j) (i32.const 1)))
+          ;; Marked already in this scan by every owner it has.
+          (br_if $ids (i32.eq (i32.load (i32.add (local.get $seenIn) (i32.shl (local.get $id) (i32.const 2))))
+            (local.get $scanNo)))
+          (local.set $len (i32.load (i32.add (local.get $length) (i32.shl (local.get $id) (i32.const 2)))))
+          (local.set $w (i32.load (i32.add (local.get $wholeAt) (i32.shl (local.get $id) (i32.const 2)))))
+          (if (local.get $w)
+            (then
+              ;; Reported by its last characters: it counts when the bytes before hold the rest
+              ;; (read as the automaton reads them: ASCII letters lower-cased, tabs and breaks as spaces).
+              (local.set $start (i32.add (i32.sub (local.get $i) (local.get $len)) (i32.const 1)))
+              (br_if $ids (i32.lt_s (local.get $start) (local.get $first)))
+              (local.set $k (i32.const 0))
+              (block $same
+                (loop $bytes
+                  (br_if $same (i32.ge_s (local.get $k) (local.get $len)))
+                  (local.set $c (i32.load8_u (i32.add (i32.add (local.get $base) (local.get $start)) (local.get $k))))
+                  (if (i32.lt_u (i32.sub (local.get $c) (i32.const 65)) (i32.const 26))
+                    (then (local.set $c (i32.add (local.get $c) (i32.const 32))))
+                    (else (if (i32.or (i32.eq (local.get $c) (i32.const 9))
+                                (i32.or (i32.eq (local.get $c) (i32.const 10)) (i32.eq (local.get $c) (i32.const 13))))
+                      (then (local.set $c (i32.const 32))))))
+                  (br_if $ids (i32.ne (local.get $c) (i32.load8_u (i32.add (local.get $w) (local.get $k)))))
+                  (local.set $k (i32.add (local.get $k) (i32.const 1)))
+                  (br $bytes)))))
+          (local.set $pins (i32.const 3))
+          ;; Pinned to a value's start or end: where it sits in its range (a value that starts with
+          ;; `<` may be a list the view splits into items, where its place says nothing).
+          (if (i32.and (i32.load8_u (i32.add (local.get $pinned) (local.get $id)))
+                (i32.ne (i32.load8_u (i32.add (local.get $base) (local.get $from))) (i32.const 60)))
+            (then
+              (local.set $pins (i32.or
+                (select (i32.const 1) (i32.const 0)
+                  (i32.eq (i32.add (i32.sub (local.get $i) (local.get $len)) (i32.const 1)) (local.get $from)))
+                (select (i32.const 2) (i32.const 0)
+                  (i32.eq (local.get $i) (i32.sub (local.get $to) (i32.const 1))))))))
+          (if (i32.eq (local.get $pins) (i32.const 3))
+            (then (i32.store (i32.add (local.get $seenIn) (i32.shl (local.get $id) (i32.const 2))) (local.get $scanNo))))
+          (local.set $k (i32.load (i32.add (local.get $ownStart) (i32.shl (local.get $id) (i32.const 2)))))
+          (local.set $kEnd (i32.load offset=4 (i32.add (local.get $ownStart) (i32.shl (local.get $id) (i32.const 2)))))
+          (block $ownersDone
+            (loop $owners
+              (br_if $ownersDone (i32.ge_s (local.get $k) (local.get $kEnd)))
+              (local.set $a (i32.load (i32.add (local.get $ownAnchor) (i32.shl (local.get $k) (i32.const 2)))))
+              (if (i32.eq (i32.and (local.get $a) (local.get $pins)) (local.get $a))
+                (then
+                  (local.set $p (i32.load (i32.add (local.get $ownPos) (i32.shl (local.get $k) (i32.const 2)))))
+                  (local.set $v (i32.load (i32.add (local.get $pos) (i32.shl (local.get $p) (i32.const 2)))))
+                  (local.set $at (i32.shl (local.get $v) (i32.const 2)))
+                  (if (i32.ne (i32.load (i32.add (local.get $stamp) (local.get $at))) (local.get $gen))
+                    (then
+                      (i32.store (i32.add (local.get $stamp) (local.get $at)) (local.get $gen))
+                      (i32.store (i32.add (local.get $mask) (local.get $at)) (i32.const 0))))
+                  (local.set $m (i32.load (i32.add (local.get $mask) (local.get $at))))
+                  (local.set $full (i32.load (i32.add (local.get $need) (i32.shl (local.get $p) (i32.const 2)))))
+                  (if (i32.ne (local.get $m) (local.get $full))
+                    (then
+                      (local.set $next (i32.or (local.get $m)
+                        (i32.load (i32.add (local.get $ownBit) (i32.shl (local.get $k) (i32.const 2))))))
+                      (i32.store (i32.add (local.get $mask) (local.get $at)) (local.get $next))
+                      (if (i32.eq (local.get $next) (local.get $full))
+                        (then
+                          (i32.store (i32.add (local.get $cand) (i32.shl (local.get $found) (i32.const 2))) (local.get $v))
+                          (local.set $found (i32.add (local.get $found) (i32.const 1)))))))))
+              (local.set $k (i32.add (local.get $k) (i32.const 1)))
+              (br $owners)))
+          (br $ids)))
+      (local.set $q (i32.add (local.get $q) (i32.const 1)))
+      (br $reports)))
+  (local.get $found))
 )

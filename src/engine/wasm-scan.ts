@@ -15,6 +15,23 @@ type Kernel = (
   scanNo: number,
 ) => number;
 
+type Mark = (
+  reports: number,
+  n: number,
+  ranges: number,
+  base: number,
+  outStart: number,
+  outIds: number,
+  scan: number,
+  scanNo: number,
+  pos: number,
+  stamp: number,
+  mask: number,
+  gen: number,
+  cand: number,
+  found: number,
+) => number;
+
 /** Reports one scan may write (a record with more is scanned in JavaScript). */
 const REPORTS = 16384;
 /**
@@ -35,6 +52,9 @@ export function kernelAvailable(): boolean {
  */
 export class ScanKernel {
   private readonly kernel: Kernel;
+  private readonly marker: Mark;
+  /** Where byte 0 of the buffer the last `run` scanned was (for `mark`). */
+  private lastBase = 0;
   private bytesAt = -1;
   private words: Int32Array = new Int32Array(0);
   private bytes: Uint8Array = new Uint8Array(0);
@@ -62,6 +82,7 @@ export class ScanKernel {
   ) {
     const instance = new WebAssembly.Instance(mod, { env: { mem: arena.memory } });
     this.kernel = instance.exports.scan as Kernel;
+    this.marker = instance.exports.mark as Mark;
     this.outAt = outAt;
     this.reports = new Int32Array(arena.buffer, outAt, 3 * REPORTS);
   }
@@ -87,6 +108,41 @@ export class ScanKernel {
         new Uint8Array(t.buffer, t.byteOffset, t.byteLength),
       );
     return at;
+  }
+
+  /**
+   * Marks the last run's `n` reports as a gate does (scan-kernel.wat's `mark`; every table an
+   * offset in the arena: the automaton's outputs, the gate scan's tables as `scan` lists them, the
+   * gate's positions and marks), the candidates written from `cand` on; how many were.
+   */
+  mark(
+    n: number,
+    outStart: number,
+    outIds: number,
+    scan: number,
+    scanNo: number,
+    pos: number,
+    stamp: number,
+    mask: number,
+    gen: number,
+    cand: number,
+  ): number {
+    return this.marker(
+      this.outAt,
+      n,
+      this.rangesAt,
+      this.lastBase,
+      outStart,
+      outIds,
+      scan,
+      scanNo,
+      pos,
+      stamp,
+      mask,
+      gen,
+      cand,
+      0,
+    );
   }
 
   /**
@@ -124,7 +180,8 @@ export class ScanKernel {
     scanNo = 0,
   ): number {
     // The ranges of the record placed last, over the same buffer: its bytes are in the room already.
-    if (ranges === this.ranges && b.buffer === this.placed && b.byteOffset === this.placedOffset)
+    if (ranges === this.ranges && b.buffer === this.placed && b.byteOffset === this.placedOffset) {
+      this.lastBase = this.placedBase;
       return this.kernel(
         this.rangesAt,
         count,
@@ -138,6 +195,7 @@ export class ScanKernel {
         stamps,
         scanNo,
       );
+    }
     // The record's bytes from its first value to its last.
     const first = b.byteOffset + ranges[0]!;
     const last = b.byteOffset + ranges[2 * count - 1]!;
@@ -146,6 +204,7 @@ export class ScanKernel {
     if ((words > this.words.length || 2 * count > this.ranges.length) && !this.room(words, 2 * count))
       return -1;
     const base = this.copyIn(b, first, last);
+    this.lastBase = base;
     const r = this.ranges;
     for (let i = 0; i < 2 * count; i++) r[i] = ranges[i]!;
     return this.kernel(
