@@ -254,13 +254,21 @@ export function buildScan(automata: AutomatonCache, entries: readonly ScanEntry[
 export function placeMarks(sc: FormScan, k: ScanKernel): number {
   const n = sc.length.length;
   const wholeAt = new Int32Array(Math.max(n, 1));
-  if (sc.whole !== undefined) {
+  const whole = sc.whole;
+  if (whole !== undefined) {
+    // Every long literal's bytes (one byte a character: latin1Bytes) in one piece of the arena.
+    let total = 0;
+    for (let id = 0; id < n; id++) total += whole[id]?.length ?? 0;
+    const at = k.arena.alloc(total);
+    if (at < 0) return 0;
+    const bytes = new Uint8Array(k.arena.buffer, at, total);
+    let off = 0;
     for (let id = 0; id < n; id++) {
-      const lit = sc.whole[id];
+      const lit = whole[id];
       if (lit === undefined) continue;
-      const at = k.place(Uint8Array.from(lit, (c) => c.charCodeAt(0)));
-      if (at < 0) return 0;
-      wholeAt[id] = at;
+      wholeAt[id] = at + off;
+      for (let i = 0; i < lit.length; i++) bytes[off + i] = lit.charCodeAt(i);
+      off += lit.length;
     }
   }
   const seenIn = k.place(sc.seenIn);
