@@ -4,7 +4,7 @@ import type { ConditionIR, DetectionIR, FieldItem, ValueTest } from '../sigma/in
 import type { AutomatonCache } from './automaton-cache.js';
 import type { FieldAccess } from './field-access.js';
 import { orderedPieces, orderedTest } from './ordered-pieces.js';
-import { AhoCorasick } from './prefilter-ac.js';
+import { AhoCorasick, MAX_LITERAL } from './prefilter-ac.js';
 import { cidrMatcher, compareNum, parseDate, parseNum, timePart } from './sigma-values.js';
 
 export type Pred = (fa: FieldAccess) => boolean;
@@ -191,8 +191,9 @@ function fusable(t: ValueTest): t is ValueTest & { t: 'str'; op: FusableOp; valu
 
 /**
  * The case-insensitive equality / prefix / suffix / substring tests of an OR list on one field, as one
- * predicate: the field is looked up and lower-cased once, equality is a set lookup, and the other
- * literals are tried in a plain loop instead of one closure call each.
+ * predicate: the field is looked up and lower-cased once, equality is a set lookup, long substring
+ * and suffix lists are scanned once with an automaton, and the other literals are tried in a plain
+ * loop instead of one closure call each.
  */
 function fusedStrPred(
   tests: readonly { op: FusableOp; value: string }[],
@@ -214,21 +215,40 @@ function fusedStrPred(
   // from the pre-filter's cache when there is one: kept on disk between hunts and shared with the
   // other matching threads. Its automata fold case and read tabs and line breaks as spaces, which
   // on an already lower-cased value can only add reports, and every report is checked.
-  const ac =
-    contains.length < AC_MIN_LITERALS
+  const listAutomaton = (lits: string[]): AhoCorasick | undefined =>
+    lits.length < AC_MIN_LITERALS
       ? undefined
       : automata !== undefined
-        ? automata.get(contains)
-        : new AhoCorasick(contains);
+        ? automata.get(lits)
+        : new AhoCorasick(lits);
+  const ac = listAutomaton(contains);
+  // A long suffix list too: only a literal reported at the value's last character can end it, and
+  // the automaton holds no more of a literal than its last MAX_LITERAL characters, so the scan
+  // starts that far (or the longest literal's length, if shorter) from the end.
+  const acSuffix = listAutomaton(suffix);
+  let longestSuffix = 0;
+  for (const x of suffix) longestSuffix = Math.max(longestSuffix, Math.min(x.length, MAX_LITERAL));
   let current = '';
   let found = false;
-  const verify = (id: number): void => {
-    if (!found && current.includes(contains[id]!)) found = true;
+  // A report says where its literal would end: it is checked there, not searched for again.
+  const verify = (id: number, end: number): void => {
+    if (found) return;
+    const lit = contains[id]!;
+    const start = end - lit.length + 1;
+    if (start >= 0 && current.startsWith(lit, start)) found = true;
+  };
+  const verifySuffix = (id: number, end: number): void => {
+    if (!found && end === current.length - 1 && current.endsWith(suffix[id]!)) found = true;
   };
   const one = (l: string): boolean => {
     if (eq.has(l)) return true;
     for (let i = 0; i < prefix.length; i++) if (l.startsWith(prefix[i]!)) return true;
-    for (let i = 0; i < suffix.length; i++) if (l.endsWith(suffix[i]!)) return true;
+    if (acSuffix !== undefined) {
+      current = l;
+      found = false;
+      acSuffix.scan(l, verifySuffix, Math.max(0, l.length - longestSuffix));
+      if (found) return true;
+    } else for (let i = 0; i < suffix.length; i++) if (l.endsWith(suffix[i]!)) return true;
     if (ac !== undefined) {
       current = l;
       found = false;
