@@ -210,7 +210,7 @@ describe('the WebAssembly walk of NDJSON records', () => {
     expect(keyed).toBeGreaterThan(500);
   });
 
-  it('leaves to walkJson a record with more than 1,024 ranges, or whose values span more than 1 MiB', () => {
+  it('leaves to walkJson a record with more than 1,024 ranges, or too large to place', () => {
     const walker = setUp();
     const many = Buffer.from(`{"a":[${Array.from({ length: 1100 }, (_, i) => i).join(',')}]}`);
     expect(walker.walk(many, 0, many.length, new RawRecord())).toBe(false);
@@ -218,8 +218,38 @@ describe('the WebAssembly walk of NDJSON records', () => {
     const rec = new RawRecord();
     expect(walker.walk(fits, 0, fits.length, rec)).toBe(true);
     expect(rec.count).toBe(1000);
-    const huge = Buffer.from(`{"a":"${'x'.repeat((1 << 20) + 10)}"}`);
+    // A buffer of up to 8 MiB is placed whole, once, whatever its records span.
+    const big = Buffer.from(`{"a":"${'x'.repeat((2 << 20) + 10)}"}`);
+    const one = new RawRecord();
+    expect(walker.walk(big, 0, big.length, one)).toBe(true);
+    expect([one.count, one.ranges[0], one.ranges[1]]).toEqual([1, 6, big.length - 2]);
+    // Past that, a record's values are copied in alone, up to 1 MiB of them.
+    const huge = Buffer.from(`{"a":"${'x'.repeat((8 << 20) + 10)}"}`);
     expect(walker.walk(huge, 0, huge.length, new RawRecord())).toBe(false);
+    const tail = Buffer.concat([huge, Buffer.from('\n{"b":"y"}')]);
+    const last = new RawRecord();
+    expect(walker.walk(tail, huge.length + 1, tail.length, last)).toBe(true);
+    expect(last.count).toBe(1);
+  });
+
+  it('reads a chunk placed whole again only when it is another view', () => {
+    const walker = setUp();
+    const a = Buffer.from(
+      '{"Event":{"System":{"EventID":1,"Channel":"A"}}}\n{"Event":{"System":{"EventID":2,"Channel":"B"}}}',
+    );
+    const nl = a.indexOf(10);
+    const r1 = new RawRecord();
+    expect(walker.walk(a, 0, nl, r1)).toBe(true);
+    expect(r1.channel).toBe('A');
+    const r2 = new RawRecord();
+    expect(walker.walk(a, nl + 1, a.length, r2)).toBe(true);
+    expect([r2.channel, r2.eventId]).toEqual(['B', '2']);
+    // The same bytes changed under a new view (as a buffer used again for the next chunk is).
+    a.write('C', a.lastIndexOf('B'));
+    const again = Buffer.from(a.buffer, a.byteOffset, a.length);
+    const r3 = new RawRecord();
+    expect(walker.walk(again, nl + 1, again.length, r3)).toBe(true);
+    expect(r3.channel).toBe('C');
   });
 
   it('hands the scan kernel its ranges and bytes in place: the scan copies nothing', () => {
