@@ -1,7 +1,7 @@
 import { lazyModule } from '../common/index.js';
 import type { Event, FieldValue, SourceRef, Warning } from '../event/index.js';
 import { parseChunk } from '../event/index.js';
-import { discoverInputs, readChunks } from '../input/index.js';
+import { discoverInputs, problemFiles, readChunks } from '../input/index.js';
 
 const cliTable = lazyModule<typeof import('cli-table3')>('cli-table3');
 
@@ -202,7 +202,8 @@ export async function runDump(paths: string[], opts: DumpOptions, io: DumpIo): P
   }
   if (opts.format === 'table' && rows.length > 0) await out.write(renderTable(rows, opts.fields));
   if (opts.format === 'json') await out.write(first ? ']\n' : '\n]\n');
-  const unreadable = problems.length + refused > 0 ? `, ${problems.length + refused} unreadable` : '';
+  const unread = problemFiles(problems) + refused;
+  const unreadable = unread > 0 ? `, ${unread} unreadable` : '';
   err(
     `spoor: ${events} event${events === 1 ? '' : 's'} read, ${skipped} record${skipped === 1 ? '' : 's'} skipped, ` +
       `${files.length} file${files.length === 1 ? '' : 's'}${unreadable}\n`,
@@ -211,6 +212,6 @@ export async function runDump(paths: string[], opts: DumpOptions, io: DumpIo): P
     err('spoor: no input could be read\n');
     return 2;
   }
-  if (opts.strict === true && (skipped > 0 || problems.length + refused > 0)) return 2;
+  if (opts.strict === true && (skipped > 0 || unread > 0)) return 2;
   return 0;
 }

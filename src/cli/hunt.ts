@@ -1,7 +1,7 @@
 import type { Level } from '../common/index.js';
 import { toHitRecord } from '../correlation/index.js';
 import { TimeOrderedMatchers } from '../engine/index.js';
-import { discoverInputs, type InputFile } from '../input/index.js';
+import { discoverInputs, type InputFile, problemFiles } from '../input/index.js';
 import {
   createProgress,
   escapeForTerminal,
@@ -99,7 +99,15 @@ export async function runHunt(paths: string[], opts: HuntOptions, io: Io): Promi
       files.reduce((n, f) => n + f.size, 0),
     );
     clearProgress = () => progress.clear();
-    return await hunt({ files, unreadable: problems.length, rules, writer, session, progress, started });
+    return await hunt({
+      files,
+      unreadable: problemFiles(problems),
+      rules,
+      writer,
+      session,
+      progress,
+      started,
+    });
   } finally {
     await session?.release();
   }

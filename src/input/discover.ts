@@ -14,6 +14,32 @@ function isEvtxName(name: string): boolean {
   return n.endsWith('.evtx') || n.endsWith('.evtx.gz');
 }
 
+/** A name without `.gz` and its last extension, lower-cased: `Security.evtx.jsonl` → `security.evtx`. */
+function stem(name: string): string {
+  let n = name.toLowerCase();
+  if (n.endsWith('.gz')) n = n.slice(0, -3);
+  const dot = n.lastIndexOf('.');
+  return dot > 0 ? n.slice(0, dot) : n;
+}
+
+/**
+ * Whether a directory's export stands for this binary .evtx file: `Security.evtx` is exported as
+ * `Security.xml`, `Security.jsonl`, `Security.evtx.xml`, `Security.evtx.jsonl` (or .gz of them)…
+ */
+function exportedBeside(evtx: string, exports: Set<string>): boolean {
+  const own = stem(evtx);
+  return exports.has(own) || exports.has(`${own}.evtx`);
+}
+
+/** What a walk saw besides the files it takes: binary .evtx files, and those with no export beside. */
+interface Seen {
+  evtx: number;
+  unexported: string[];
+}
+
+/** At most this many unexported .evtx files are named in the message about them. */
+const NAMED = 5;
+
 export function isInputName(name: string): boolean {
   let n = name.toLowerCase();
   if (n.endsWith('.gz')) n = n.slice(0, -3);
@@ -42,13 +68,7 @@ function byName(a: string, b: string): number {
 // The walk uses synchronous calls: through the promise API every stat and access is a round trip to
 // the file-system threads, two per file (0.1-0.2 s over a folder of 582 exports), for nothing that
 // could run meanwhile.
-function walk(
-  dir: string,
-  display: string,
-  out: InputFile[],
-  problems: InputProblem[],
-  seen: { evtx: number },
-): void {
+function walk(dir: string, display: string, out: InputFile[], problems: InputProblem[], seen: Seen): void {
   let entries: Dirent[];
   try {
     entries = readdirSync(dir, { withFileTypes: true });
@@ -57,6 +77,8 @@ function walk(
     return;
   }
   entries.sort((a, b) => byName(a.name, b.name));
+  const exports = new Set<string>();
+  const evtx: string[] = [];
   for (const e of entries) {
     const full = path.join(dir, e.name);
     const shown = path.join(display, e.name);
@@ -74,9 +96,34 @@ function walk(
       }
     }
     if (isDir) walk(full, shown, out, problems, seen);
-    else if (isFile && isInputName(e.name)) addFile(full, shown, out, problems);
-    else if (isFile && isEvtxName(e.name)) seen.evtx++;
+    else if (isFile && isInputName(e.name)) {
+      addFile(full, shown, out, problems);
+      exports.add(stem(e.name));
+    } else if (isFile && isEvtxName(e.name)) {
+      seen.evtx++;
+      evtx.push(e.name);
+    }
   }
+  for (const name of evtx) if (!exportedBeside(name, exports)) seen.unexported.push(path.join(display, name));
+}
+
+/** The problem of a directory whose walk left binary .evtx files with no export beside them. */
+function unexportedProblem(dir: string, names: string[]): InputProblem {
+  const n = names.length;
+  const shown = names.map((f) => path.relative(dir, f)).sort(byName);
+  const listed = shown.slice(0, NAMED).join(', ') + (n > NAMED ? `, and ${n - NAMED} more` : '');
+  return {
+    path: dir,
+    message: `${n} binary .evtx file${n === 1 ? '' : 's'} with no export beside ${n === 1 ? 'it' : 'them'}, which spoor does not read (export ${n === 1 ? 'it' : 'them'} first: ${EXPORT_HINT}): ${listed}`,
+    files: n,
+  };
+}
+
+/** How many input files the problems stand for (a missing path is one; see InputProblem.files). */
+export function problemFiles(problems: readonly InputProblem[]): number {
+  let n = 0;
+  for (const p of problems) n += p.files ?? 1;
+  return n;
 }
 
 function addFile(p: string, display: string, out: InputFile[], problems: InputProblem[]): void {
@@ -114,9 +161,11 @@ export async function discoverInputs(
     if (s.isDirectory()) {
       const before = files.length;
       const problemsBefore = problems.length;
-      const seen = { evtx: 0 };
+      const seen: Seen = { evtx: 0, unexported: [] };
       walk(p, p, files, problems, seen);
-      if (files.length === before && problems.length === problemsBefore) {
+      if (files.length > before && seen.unexported.length > 0)
+        problems.push(unexportedProblem(p, seen.unexported));
+      else if (files.length === before && problems.length === problemsBefore) {
         const evtx =
           seen.evtx > 0
             ? `; ${seen.evtx} binary .evtx file${seen.evtx === 1 ? '' : 's'}, which spoor does not read (export ${seen.evtx === 1 ? 'it' : 'them'} first: ${EXPORT_HINT})`
@@ -124,6 +173,7 @@ export async function discoverInputs(
         problems.push({
           path: p,
           message: `no .xml, .json, .jsonl or .ndjson files (or .gz of them) found${evtx}`,
+          ...(seen.evtx > 1 ? { files: seen.evtx } : {}),
         });
       }
     } else addFile(p, p, files, problems);

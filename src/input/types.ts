@@ -13,6 +13,8 @@ export interface InputFile {
 export interface InputProblem {
   path: string;
   message: string;
+  /** How many input files it stands for when not one: a folder's binary .evtx files left unread. */
+  files?: number;
 }
 
 /**

@@ -223,6 +223,33 @@ describe.concurrent('exit codes of spoor hunt', () => {
     expect(dump.stderr).toMatch(/no input could be read/);
   });
 
+  it('names the binary .evtx files of a folder that have no export beside them, counts them, reads the rest', async () => {
+    const folder = path.join(tmp.dir, 'exports');
+    mkdirSync(folder);
+    const header = Buffer.concat([Buffer.from('ElfFile\0', 'latin1'), Buffer.alloc(120, 1)]);
+    writeFileSync(path.join(folder, 'marker-events.ndjson'), readFileSync(MARKER_EVENTS));
+    // Exported beside itself: nothing to say of it. Not exported: named, and counted.
+    writeFileSync(path.join(folder, 'marker-events.evtx'), header);
+    writeFileSync(path.join(folder, 'Other.evtx'), header);
+    const [hunt, strict, dump] = await Promise.all([
+      spoor(['hunt', folder, '--rules', MARKER_RULES, '--jsonl']),
+      spoor(['hunt', folder, '--rules', MARKER_RULES, '--jsonl', '--strict']),
+      spoor(['dump', folder]),
+    ]);
+    expect(hunt.code).toBe(0);
+    expect(parseJsonl(hunt.stdout).length).toBeGreaterThan(0);
+    expect(hunt.stderr).toContain(
+      `${folder}: 1 binary .evtx file with no export beside it, which spoor does not read (export it first:`,
+    );
+    expect(hunt.stderr).toMatch(/\): Other\.evtx\n/);
+    expect(hunt.stderr).not.toMatch(/marker-events\.evtx/);
+    expect(hunt.stderr).toMatch(/1 file \(1 unreadable\)/);
+    expect(strict.code).toBe(2);
+    expect(strict.stdout).toBe(hunt.stdout);
+    expect(dump.code).toBe(0);
+    expect(dump.stderr).toMatch(/1 file, 1 unreadable/);
+  });
+
   it('--help and --version exit 0', async () => {
     const [help, version] = await Promise.all([spoor(['hunt', '--help']), spoor(['--version'])]);
     expect(help.code).toBe(0);

@@ -217,7 +217,7 @@ describe('discoverInputs', () => {
   it('walks directories recursively, sorted, picking the input extensions (and .gz)', async () => {
     const dir = path.join(tmp, 'tree');
     const { mkdirSync } = await import('node:fs');
-    for (const f of ['b/z.ndjson', 'b/a.JSON', 'a.xml', 'c/d/e.jsonl.gz', 'notes.txt', 'x.evtx']) {
+    for (const f of ['b/z.ndjson', 'b/a.JSON', 'a.xml', 'c/d/e.jsonl.gz', 'notes.txt', 'a.evtx']) {
       mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
       writeFileSync(path.join(dir, f), '{}\n');
     }
@@ -262,10 +262,57 @@ describe('discoverInputs', () => {
     expect(problems[0]!.message).toMatch(
       /found; 3 binary \.evtx files, which spoor does not read \(export them first: wevtutil qe /,
     );
-    // Beside exports, the .evtx files are left alone without a word: the exports are read.
-    writeFileSync(path.join(dir, 'Security.xml'), '<Events/>');
-    const mixed = await discoverInputs([dir]);
-    expect(mixed.files.map((f) => path.basename(f.path))).toEqual(['Security.xml']);
-    expect(mixed.problems).toEqual([]);
+    expect(problems[0]!.files).toBe(3);
+  });
+
+  it('names the binary .evtx files in a folder of exports that have no export beside them', async () => {
+    const dir = path.join(tmp, 'evtx-mixed');
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(path.join(dir, 'sub'), { recursive: true });
+    const names = [
+      'Security.evtx',
+      'Security.xml',
+      'System.evtx',
+      'System.evtx.jsonl.gz',
+      'Application.EVTX',
+      'sub/Sysmon.evtx',
+      'sub/PowerShell.evtx.gz',
+      'sub/PowerShell.ndjson',
+      'sub/Security.jsonl',
+    ];
+    for (const f of names) writeFileSync(path.join(dir, f), 'x');
+    const { files, problems } = await discoverInputs([dir]);
+    expect(files.map((f) => path.relative(dir, f.path))).toEqual([
+      'Security.xml',
+      'System.evtx.jsonl.gz',
+      'sub/PowerShell.ndjson',
+      'sub/Security.jsonl',
+    ]);
+    // Security, System and sub/PowerShell have their exports beside them; an export elsewhere
+    // (sub/Security.jsonl) does not stand for Application or sub/Sysmon.
+    expect(problems).toEqual([
+      {
+        path: dir,
+        message: expect.stringMatching(
+          /^2 binary \.evtx files with no export beside them, which spoor does not read \(export them first: wevtutil qe .*\): Application\.EVTX, sub.Sysmon\.evtx$/,
+        ),
+        files: 2,
+      },
+    ]);
+    // All exported: nothing to say.
+    writeFileSync(path.join(dir, 'Application.jsonl'), 'x');
+    writeFileSync(path.join(dir, 'sub', 'Sysmon.xml'), 'x');
+    expect((await discoverInputs([dir])).problems).toEqual([]);
+  });
+
+  it('names at most five unexported .evtx files and counts the rest', async () => {
+    const dir = path.join(tmp, 'evtx-many');
+    (await import('node:fs')).mkdirSync(dir);
+    writeFileSync(path.join(dir, 'a.xml'), 'x');
+    for (let i = 0; i < 8; i++) writeFileSync(path.join(dir, `log${i}.evtx`), 'x');
+    const [p] = (await discoverInputs([dir])).problems;
+    expect(p!.files).toBe(8);
+    expect(p!.message).toMatch(/log4\.evtx, and 3 more$/);
+    expect(p!.message).not.toMatch(/log5/);
   });
 });
