@@ -60,6 +60,8 @@ export interface ScanContext {
 export interface ScanStats {
   events: number;
   skipped: number;
+  /** Events --from / --to removed, among those a rule could match (the screen passes over the rest unread). */
+  outsideWindow: number;
   /** Files nothing was read from: not an event export, or failed before their first record. */
   refusedFiles: number;
   bytesRead: number;
@@ -77,13 +79,21 @@ export async function scanFiles(ctx: ScanContext): Promise<ScanStats> {
   const { files, set, output, opts, threads, writer, matchers, session, progress, warn } = ctx;
   // Each thread decodes only the detections it compiles; the main thread keeps the metadata.
   const { rules: sigma, packed: detections } = moveDetections(set.sigma);
-  const stats: ScanStats = { events: 0, skipped: 0, refusedFiles: 0, bytesRead: 0, interrupted: false };
+  const stats: ScanStats = {
+    events: 0,
+    skipped: 0,
+    outsideWindow: 0,
+    refusedFiles: 0,
+    bytesRead: 0,
+    interrupted: false,
+  };
 
   const handle = async (job: InFlight): Promise<void> => {
     const r = await job.result;
     buffers.give(r.data ?? job.data);
     stats.events += r.events;
     stats.skipped += r.skipped;
+    stats.outsideWindow += r.filtered;
     for (const w of r.warnings) warn(`${where(w)}: ${w.message}`);
     for (const raw of r.hits) {
       if (raw.kind === 'sigma' && raw.textEnd !== undefined && r.texts !== undefined) {

@@ -192,6 +192,9 @@ export async function runHunt(paths: string[], opts: HuntOptions, io: Io): Promi
         {
           files: h.files.length,
           unreadableFiles: h.unreadable + stats.refusedFiles,
+          ...(opts.fromMs !== undefined || opts.toMs !== undefined
+            ? { window: { fromMs: opts.fromMs, toMs: opts.toMs, outside: stats.outsideWindow } }
+            : {}),
           duplicateHits: h.writer.duplicates,
           events: stats.events,
           bytes: stats.bytesRead,

@@ -16,6 +16,11 @@ export interface ScanSummary {
   /** Hits dropped by --dedup because their hit id was already written in this run. */
   duplicateHits?: number;
   unreadableFiles: number;
+  /**
+   * --from / --to when given, and how many events they removed among those a rule could match:
+   * an empty timeline then says whether the window, not the logs, emptied it.
+   */
+  window?: { fromMs?: number; toMs?: number; outside: number };
   elapsedMs: number;
   /** Matching threads the scan ran on (shown after the rate when given). */
   threads?: number;
@@ -69,6 +74,19 @@ export function renderSummary(s: ScanSummary, opts: SummaryOptions): string {
   if (s.skippedRecords > 0) scanned += ` (${formatCount(s.skippedRecords)} malformed, skipped)`;
   scanned += ` · ${formatBytes(s.bytes)}`;
   row('Scanned', scanned);
+  if (s.window !== undefined) {
+    const { fromMs, toMs, outside } = s.window;
+    const bounds = [
+      fromMs !== undefined ? `from ${time.withOffset(fromMs)}` : '',
+      toMs !== undefined ? `to ${time.withOffset(toMs)}` : '',
+    ]
+      .filter((b) => b !== '')
+      .join(' ');
+    // Candidates: the events some rule could match, those the literal pre-filter lets through.
+    const removed =
+      outside > 0 ? `${plural(outside, 'candidate event')} outside it` : 'no candidate event outside it';
+    row('Window', `${bounds} · ${removed}`);
+  }
   const seconds = s.elapsedMs / 1000;
   const rate = seconds > 0 ? `${formatRate(s.events / seconds)} events/s` : '- events/s';
   const mbs = seconds > 0 ? ` · ${formatBytes(s.bytes / seconds)}/s` : '';

@@ -110,6 +110,28 @@ describe.concurrent('time filters', () => {
     expect(await hunt('--from', '2024-05-03T00:00:00Z')).toEqual([]);
   });
 
+  it('the summary shows the window and how many candidate events it left out', async () => {
+    const summary = async (...args: string[]): Promise<string> => {
+      const r = await spoor(['hunt', MARKER_EVENTS, '--rules', MARKER_RULES, '--jsonl', ...args]);
+      expect(r.code).toBe(0);
+      return r.stderr;
+    };
+    const [later, none, upTo, all] = await Promise.all([
+      summary('--from', '2024-05-02'),
+      summary('--from', '2024-05-03T00:00:00Z'),
+      summary('--to', '2024-05-01T14:45:30.500+02:00', '--timezone', 'Europe/Paris'),
+      summary(),
+    ]);
+    expect(later).toMatch(
+      /\n {2}Window {5}from 2024-05-02 00:00:00\.000 \+00:00 · 3 candidate events outside it\n/,
+    );
+    // An empty timeline says the window emptied it.
+    expect(none).toContain('from 2024-05-03 00:00:00.000 +00:00 · 4 candidate events outside it');
+    expect(none).toMatch(/Hits {7}none/);
+    expect(upTo).toContain('Window     to 2024-05-01 14:45:30.500 +02:00 · 1 candidate event outside it\n');
+    expect(all).not.toMatch(/Window/);
+  });
+
   describe.concurrent('relative bounds', () => {
     const tmp = tempDir('relative');
     const file = path.join(tmp.dir, 'recent.ndjson');

@@ -49,6 +49,31 @@ function dayOfHits(): HitRecord[] {
 }
 
 describe('renderSummary', () => {
+  it('shows the time window and the candidate events it left out, in the display zone', () => {
+    const fromMs = Date.UTC(2024, 4, 3);
+    const toMs = Date.UTC(2024, 4, 4, 12, 30);
+    const both = renderSummary(
+      { ...base, window: { fromMs, toMs, outside: 1_234 }, hits: [] },
+      { color: false, width: 120, timezone: 'Asia/Tokyo' },
+    );
+    expect(both).toContain(
+      '\n  Window     from 2024-05-03 09:00:00.000 +09:00 to 2024-05-04 21:30:00.000 +09:00 · 1,234 candidate events outside it\n',
+    );
+    // Right after the scanned line.
+    expect(both).toMatch(/Scanned .*\n {2}Window /);
+    const one = renderSummary(
+      { ...base, window: { toMs, outside: 1 }, hits: [] },
+      { color: false, width: 100 },
+    );
+    expect(one).toContain('Window     to 2024-05-04 12:30:00.000 +00:00 · 1 candidate event outside it\n');
+    const kept = renderSummary(
+      { ...base, window: { fromMs, outside: 0 }, hits: [] },
+      { color: false, width: 100 },
+    );
+    expect(kept).toContain('from 2024-05-03 00:00:00.000 +00:00 · no candidate event outside it');
+    expect(renderSummary({ ...base, hits: [] }, { color: false, width: 100 })).not.toMatch(/Window/);
+  });
+
   it('reports the scan, the rules and the hits', () => {
     const text = renderSummary({ ...base, hits: dayOfHits() }, { color: false, width: 100 });
     expect(text).toContain(
