@@ -1,3 +1,4 @@
+import type { RuleProblem } from '../common/index.js';
 import { correlationMeta, loadRuleSet, type RuleSet, type RuleSetOptions } from '../engine/index.js';
 import { displayRulePath } from './paths.js';
 import { keepRule, type RuleFilterOptions } from './rule-filter.js';
@@ -11,6 +12,32 @@ export interface HuntRules {
   refusedByReason: Record<string, number>;
   /** Rules that run (Sigma + EQL + correlations). */
   loaded: number;
+}
+
+/** At most this many refused rules are named one by one when a hunt starts. */
+const NAMED_REFUSALS = 20;
+
+/**
+ * One line per refused rule (file:line, reason, title), for stderr at the start of a hunt: a rule
+ * that does not load must say where it is, not only add to a count in the summary. Past
+ * NAMED_REFUSALS, one line says how many more and where to see them all. `--eql` queries are
+ * reported apart (they end the hunt).
+ */
+export function refusalLines(problems: readonly RuleProblem[], rulePaths: readonly string[]): string[] {
+  const refused = problems.filter((p) => p.severity === 'error' && !p.file.startsWith('--eql'));
+  const lines = refused.slice(0, NAMED_REFUSALS).map((p) => {
+    const at = p.line === undefined ? '' : p.column === undefined ? `:${p.line}` : `:${p.line}:${p.column}`;
+    const who = p.title ? ` (${p.title})` : '';
+    return `${displayRulePath(p.file)}${at}: rule refused: ${p.reason}${who}`;
+  });
+  const more = refused.length - lines.length;
+  if (more > 0) {
+    // Without --rules, lint's own default is the bundled rules too.
+    const quoted = rulePaths.map((r) => (/^[\w./:\\-]+$/.test(r) ? r : `'${r.replaceAll("'", "'\\''")}'`));
+    const lint = ['spoor rules lint', ...quoted].join(' ');
+    lines.push(`… and ${more} more refused rule${more === 1 ? '' : 's'} (\`${lint}\` names every one)`);
+  }
+  return lines;
 }
 
 /**

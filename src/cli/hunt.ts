@@ -11,7 +11,7 @@ import {
 } from '../output/index.js';
 import { buildSequenceHit } from './hits.js';
 import { HitWriter } from './hunt-output.js';
-import { type HuntRules, loadHuntRules } from './hunt-rules.js';
+import { type HuntRules, loadHuntRules, refusalLines } from './hunt-rules.js';
 import { scanFiles } from './hunt-scan.js';
 import { StateSession } from './hunt-state.js';
 import type { Io } from './io.js';
@@ -70,6 +70,7 @@ export async function runHunt(paths: string[], opts: HuntOptions, io: Io): Promi
   const adHoc = rules.set.problems.filter((p) => p.file.startsWith('--eql'));
   for (const p of adHoc) warn(`error: ${p.file}:${p.line}:${p.column}: ${p.reason}`);
   if (adHoc.length > 0) return 2;
+  for (const line of refusalLines(rules.set.problems, opts.rules)) warn(line);
 
   const { files, problems } = await discoverInputs(paths);
   for (const p of problems) warn(`${p.path}: ${p.message}`);

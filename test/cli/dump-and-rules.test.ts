@@ -205,6 +205,41 @@ describe.concurrent('spoor rules lint / list', () => {
     expect(r.stderr).toMatch(/ 0 refused/);
   });
 
+  it('a hunt names each refused rule on stderr with file:line and reason, -q too, and runs the rest', async () => {
+    const args = ['hunt', MARKER_EVENTS, '--rules', MARKER_RULES, '--rules', BROKEN, '--jsonl'];
+    const [r, quiet] = await Promise.all([spoor(args), spoor([...args, '-q'])]);
+    expect(r.code).toBe(0);
+    expect(r.stdout.length).toBeGreaterThan(0);
+    for (const out of [r.stderr, quiet.stderr]) {
+      expect(out).toMatch(
+        /spoor: \S*unknown_modifier\.yml:12:\d+: rule refused: unsupported modifier sounds_like \(Broken Rule With An Unknown Modifier\)\n/,
+      );
+      expect(out).toMatch(/spoor: \S*undefined_identifier\.yml:10:\d+: rule refused: .*filter_missing/);
+      expect(out).toMatch(/spoor: \S*bad_yaml\.yml:\d+:\d+: rule refused: YAML error/);
+      expect(out).not.toMatch(/more refused rule/);
+    }
+    expect(r.stderr).toMatch(/Rules +\d+ loaded · 3 refused/);
+    expect(quiet.stdout).toBe(r.stdout);
+  });
+
+  it('a hunt names at most 20 refused rules, then says how many more and how to see them', async () => {
+    const many = path.join(tmp.dir, 'many broken');
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(many);
+    const text = readFileSync(path.join(CLI_FIXTURES, 'broken-rules', 'unknown_modifier.yml'), 'utf8');
+    for (let i = 0; i < 23; i++) writeFileSync(path.join(many, `r${String(i).padStart(2, '0')}.yml`), text);
+    const r = await spoor(['hunt', MARKER_EVENTS, '--rules', MARKER_RULES, '--rules', many, '--jsonl', '-q']);
+    expect(r.code).toBe(0);
+    const named = r.stderr.split('\n').filter((l) => l.includes(': rule refused: '));
+    expect(named).toHaveLength(20);
+    expect(named[0]).toContain('r00.yml:12:');
+    expect(named[19]).toContain('r19.yml:12:');
+    // The folder with a space in its name is quoted, ready to paste.
+    expect(r.stderr).toMatch(
+      /\nspoor: … and 3 more refused rules \(`spoor rules lint \S*rules '[^']*many broken'` names every one\)\n/,
+    );
+  });
+
   it('lint on broken rules: exit 2, each refusal with file:line and reason', async () => {
     const r = await spoor(['rules', 'lint', BROKEN]);
     expect(r.code).toBe(2);
