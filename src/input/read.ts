@@ -8,6 +8,13 @@ import type { Chunk, InputFile, ReadOptions } from './types.js';
 
 const DEFAULT_CHUNK = 2 << 20;
 const END_EVENT = Buffer.from('</Event>');
+/**
+ * The longest record read. An EVTX file stores records in 64 KiB chunks, so no exported event comes
+ * near this (a record's XML or JSON is a few KiB, rarely over 100 KiB); a longer "record" is hostile
+ * or broken input, and holding it whole would take its size many times over in every thread that
+ * parses and renders it. It is skipped to the next record, with a warning.
+ */
+export const MAX_RECORD = 16 << 20;
 /** Room in the staging buffer beyond one chunk: a file read piece is at most 1 MiB (decode.ts). */
 const STAGE_SLACK = 1 << 20;
 
@@ -170,6 +177,7 @@ function cutAfter(buf: Buffer, format: 'xml' | 'ndjson', from: number): number {
  */
 export async function* readChunks(file: InputFile, opts: ReadOptions = {}): AsyncGenerator<Chunk> {
   const chunkBytes = Math.max(1, opts.chunkBytes ?? DEFAULT_CHUNK);
+  const maxRecord = Math.max(1, opts.maxRecordBytes ?? MAX_RECORD);
   const warn = (w: Omit<Warning, 'file'>): void => opts.onWarning?.({ file: file.display, ...w });
   let offset = 0;
   let line = 1;
@@ -218,6 +226,19 @@ export async function* readChunks(file: InputFile, opts: ReadOptions = {}): Asyn
       stage.copy(small, 0, 0, fill);
       stage = small;
     }
+  };
+  // Set while the bytes of a record longer than maxRecord are dropped, up to the next record's start.
+  let skipping = false;
+  /** Drops the first `n` staged bytes as skipped: the offset and line move past them. */
+  const pass = (n: number): void => {
+    line += countLines(stage.subarray(0, n));
+    offset += n;
+    consume(n);
+  };
+  /** Drops what is staged of a too-long record, but the bytes an end tag split across reads may need. */
+  const passLong = (): void => {
+    const keep = format === 'xml' ? Math.min(fill, END_EVENT.length - 1) : 0;
+    pass(fill - keep);
   };
   try {
     let src: Bytes;
@@ -303,9 +324,52 @@ export async function* readChunks(file: InputFile, opts: ReadOptions = {}): Asyn
           return;
         }
       }
+      if (skipping) {
+        const e = cutAfter(stage.subarray(0, fill), format, 0);
+        if (e < 0) {
+          passLong();
+          continue;
+        }
+        pass(e);
+        skipping = false;
+      }
       while (fill >= chunkBytes) {
         const all = stage.subarray(0, fill);
         const end = cutAfter(all, format, Math.max(0, chunkBytes - END_EVENT.length, searchFrom));
+        // A record longer than any event, with or without its end staged yet: where it starts (the
+        // whole records before it), looked for only once the staged bytes could hold one.
+        let long = -1;
+        if (end < 0 ? fill > maxRecord : end > maxRecord) {
+          const from = lastBoundary(end < 0 ? all : all.subarray(0, end - 1), format);
+          if ((end < 0 ? fill : end) - from > maxRecord) long = from;
+        }
+        if (long >= 0) {
+          if (long > 0) {
+            const data = takeCopy(long);
+            const next = { offset: offset + long, line: line + countLines(data) };
+            consume(long);
+            yield { format, data, offset, line, end: next, ...named() };
+            offset = next.offset;
+            line = next.line;
+          }
+          // The warning names the record's own line, not the blank space before it.
+          let blank = 0;
+          while (blank < fill && isBlankByte(stage[blank] as number)) blank++;
+          pass(blank);
+          warn({
+            ...(flattener === undefined ? { line } : {}),
+            offset,
+            message: `record longer than ${maxRecord >= 1 << 20 ? `${maxRecord / (1 << 20)} MiB` : `${maxRecord} bytes`} (no exported event is): skipped to the next record`,
+          });
+          searchFrom = 0;
+          if (end >= 0) {
+            pass(end - long - blank);
+            continue;
+          }
+          skipping = true;
+          passLong();
+          break;
+        }
         if (end < 0) {
           // One record longer than a chunk: keep reading, and look only at the new bytes next time.
           searchFrom = Math.max(0, fill - END_EVENT.length);
@@ -330,6 +394,8 @@ export async function* readChunks(file: InputFile, opts: ReadOptions = {}): Asyn
       refuseNoEvents();
       return;
     }
+    // The input ended inside a too-long record: what is left of it was already warned of.
+    if (skipping) fill = 0;
     if (fill > 0) {
       const data = takeCopy(fill);
       fill = 0;
@@ -346,7 +412,7 @@ export async function* readChunks(file: InputFile, opts: ReadOptions = {}): Asyn
   } catch (e) {
     // The source failed or was cut (a broken pipe, Ctrl-C on stdin): the complete records already
     // read are still delivered, then the warning.
-    if (format !== undefined && fill > 0) {
+    if (format !== undefined && fill > 0 && !skipping) {
       const cut = lastBoundary(stage.subarray(0, fill), format);
       if (cut > 0) {
         const data = takeCopy(cut);

@@ -36,6 +36,11 @@ export interface ReadOptions {
   buffers?: import('./chunk-buffers.js').ChunkBuffers;
   /** Target chunk size in bytes (default 2 MiB); a record longer than this makes a longer chunk. */
   chunkBytes?: number;
+  /**
+   * The longest record read (default 16 MiB, MAX_RECORD): a longer one is skipped up to the next
+   * record's start, with a warning, instead of held whole in memory.
+   */
+  maxRecordBytes?: number;
   onWarning?: (w: import('../event/index.js').Warning) => void;
   /** Raw bytes consumed from the file (before decompression), for progress. */
   onBytes?: (n: number) => void;

@@ -140,6 +140,28 @@ describe.concurrent('exit codes of spoor hunt', () => {
     expect(strict.stdout).toBe(lax.stdout);
   });
 
+  it('a record over 16 MiB is skipped with a warning at its line, the records after it hunted', async () => {
+    const events = readFileSync(MARKER_EVENTS, 'utf8').trimEnd().split('\n');
+    const huge = JSON.stringify({ Channel: 'Security', EventID: 4688, CommandLine: 'x'.repeat(16 << 20) });
+    const file = path.join(tmp.dir, 'huge-record.ndjson');
+    writeFileSync(file, `${events[0]}\n${huge}\n${events.slice(1).join('\n')}\n`);
+    const args = ['hunt', file, '--rules', MARKER_RULES, '--jsonl'];
+    const [lax, strict, all] = await Promise.all([
+      spoor(args),
+      spoor([...args, '--strict', '-q']),
+      spoor(['hunt', MARKER_EVENTS, '--rules', MARKER_RULES, '--jsonl']),
+    ]);
+    expect(lax.code).toBe(0);
+    expect(lax.stderr).toContain(
+      `spoor: ${file}:2: record longer than 16 MiB (no exported event is): skipped to the next record\n`,
+    );
+    expect(lax.stderr).toMatch(/4 events \(1 malformed, skipped\)/);
+    // Every marker event is still hunted, the ones after it too.
+    const ids = (out: string): unknown[] => parseJsonl(out).map((h) => [h.rule.id, h.record_id]);
+    expect(ids(lax.stdout)).toEqual(ids(all.stdout));
+    expect(strict.code).toBe(2);
+  });
+
   it('-q drops the summary but never a problem: unreadable paths and malformed records still name themselves', async () => {
     const gone = path.join(tmp.dir, 'gone.ndjson');
     const r = await spoor([

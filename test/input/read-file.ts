@@ -12,11 +12,16 @@ export interface ReadResult {
 }
 
 /** Reads `file` as the hunt does (named by its base name), parsing each chunk as it comes. */
-export async function readFile(file: string, chunkBytes?: number): Promise<ReadResult> {
+export async function readFile(
+  file: string,
+  chunkBytes?: number,
+  maxRecordBytes?: number,
+): Promise<ReadResult> {
   const r: ReadResult = { chunks: [], events: [], sources: [], warnings: [], bytes: 0 };
   const f = { path: file, display: path.basename(file), size: 0 };
   for await (const c of readChunks(f, {
     chunkBytes,
+    maxRecordBytes,
     onWarning: (w) => r.warnings.push(w),
     onBytes: (n) => (r.bytes += n),
   })) {

@@ -211,6 +211,61 @@ describe('readChunks', () => {
     expect(r.warnings).toHaveLength(1);
     expect(r.warnings[0]!.message).toMatch(/read error/);
   });
+
+  describe('a record longer than any event', () => {
+    const ev = (n: number, pad = ''): string =>
+      JSON.stringify({ Channel: 'Security', EventID: 4688, EventRecordID: n, CommandLine: `c${n}${pad}` });
+    const times = (r: Result) => r.events.map((e) => e.fields.EventRecordID);
+
+    it('is skipped to the next record with a warning at its line, the records around it read', async () => {
+      const long = ev(2, 'A'.repeat(5000));
+      const file = put('long.ndjson', `${ev(1)}\n${long}\n${ev(3)}\n${ev(4)}\n`);
+      for (const chunk of [64, 256, 4096]) {
+        const r = await read(file, chunk, 1024);
+        expect(times(r), `chunk ${chunk}`).toEqual(['1', '3', '4']);
+        expect(r.warnings).toEqual([
+          {
+            file: 'long.ndjson',
+            line: 2,
+            offset: ev(1).length + 1,
+            message: 'record longer than 1024 bytes (no exported event is): skipped to the next record',
+          },
+        ]);
+        // The records after it keep their own lines and offsets.
+        expect(r.sources.map((s) => s.line)).toEqual([1, 3, 4]);
+      }
+      // Under the limit, the same record is read.
+      expect(times(await read(file, 256, 8192))).toEqual(['1', '2', '3', '4']);
+      expect(times(await read(file, 256))).toEqual(['1', '2', '3', '4']);
+    });
+
+    it('across many reads, in XML with lines inside it, and when the input ends inside it', async () => {
+      const x = (n: number, body = ''): string =>
+        `<Event xmlns="http://schemas.microsoft.com/win/2004/08/events/event"><System><EventID>1</EventID><EventRecordID>${n}</EventRecordID><Channel>Security</Channel></System><EventData><Data Name="D">${body}</Data></EventData></Event>`;
+      // 3 MiB of lines: more than one read of the file (1 MiB pieces), and lines to count.
+      const body = 'line of a long record\n'.repeat(143_000);
+      const file = put('long.xml', `<Events>\n${x(1)}\n${x(2, body)}\n${x(3)}\n</Events>\n`);
+      const r = await read(file, 64 << 10, 1 << 20);
+      expect(times(r)).toEqual(['1', '3']);
+      expect(r.warnings).toHaveLength(1);
+      expect(r.warnings[0]).toMatchObject({
+        line: 3,
+        message: expect.stringMatching(/^record longer than 1 MiB/),
+      });
+      const whole = await read(file);
+      expect(times(whole)).toEqual(['1', '2', '3']);
+      // The record after it keeps its own offset (XML records are named by offset).
+      expect(r.sources[1]).toEqual(whole.sources[2]);
+      expect(r.sources[1]!.offset).toBe(`<Events>\n${x(1)}\n${x(2, body)}\n`.length);
+
+      const cut = put('long-cut.ndjson', `${ev(1)}\n${ev(2)}\n${ev(3, 'B'.repeat(3 << 20))}`);
+      const c = await read(cut, 64 << 10, 1 << 20);
+      expect(times(c)).toEqual(['1', '2']);
+      expect(c.warnings).toEqual([
+        expect.objectContaining({ line: 3, message: expect.stringMatching(/^record longer than 1 MiB/) }),
+      ]);
+    });
+  });
 });
 
 describe('discoverInputs', () => {
