@@ -75,11 +75,30 @@ function siblingName(obj: JObj, k: string): string {
   return Object.hasOwn(obj, base) ? base : k;
 }
 
-function nested(b: FieldBuilder, name: string, v: unknown, prefix: string, raw: string): void {
+/**
+ * How deep the reader follows a record's nested objects and arrays. No exported event nests past
+ * ~8 levels (Event, EventData, a UserData block, its children); an attacker's record can nest
+ * 200,000, which the recursive reader would overflow the stack on, taking the whole hunt with it.
+ * Deeper values are not read, and counted (`nestingDrops`) so that the parser can say so.
+ */
+export const MAX_NESTING = 64;
+
+let drops = 0;
+
+/** How many times a value was left unread for nesting too deep, since the process started. */
+export function nestingDrops(): number {
+  return drops;
+}
+
+function nested(b: FieldBuilder, name: string, v: unknown, prefix: string, raw: string, depth = 0): void {
   if (v === null || v === undefined) return;
+  if (depth > MAX_NESTING) {
+    drops++;
+    return;
+  }
   const l = local(name);
   if (Array.isArray(v)) {
-    for (const e of v) nested(b, name, e, prefix, raw);
+    for (const e of v) nested(b, name, e, prefix, raw, depth + 1);
     return;
   }
   if (!isObj(v)) {
@@ -99,11 +118,11 @@ function nested(b: FieldBuilder, name: string, v: unknown, prefix: string, raw: 
     if (k === '#attributes') continue;
     if (k === '#text') {
       const t = v[k];
-      if (Array.isArray(t)) for (const e of t) nested(b, name, e, prefix, raw);
-      else nested(b, name, t, prefix, raw);
+      if (Array.isArray(t)) for (const e of t) nested(b, name, e, prefix, raw, depth + 1);
+      else nested(b, name, t, prefix, raw, depth + 1);
       continue;
     }
-    nested(b, siblingName(v, k), v[k], prefix, raw);
+    nested(b, siblingName(v, k), v[k], prefix, raw, depth + 1);
   }
 }
 
@@ -206,7 +225,22 @@ function evtxDump(b: FieldBuilder, ev: JObj, raw: string): void {
 
 type Emit = (name: string, values: string[] | string) => void;
 
-function flatten(o: JObj, prefix: string, emit: Emit, raw: string): void {
+/** An array's object or array element as the view keeps it (its JSON text); undefined when too deep to write. */
+function elementText(e: object): string | undefined {
+  try {
+    return JSON.stringify(e);
+  } catch {
+    // Only a stack overflow can end JSON.stringify of a parsed value (no cycles, no BigInt).
+    drops++;
+    return undefined;
+  }
+}
+
+function flatten(o: JObj, prefix: string, emit: Emit, raw: string, depth = 0): void {
+  if (depth > MAX_NESTING) {
+    drops++;
+    return;
+  }
   for (const k of Object.keys(o)) {
     const v = o[k];
     const name = prefix + k;
@@ -215,10 +249,11 @@ function flatten(o: JObj, prefix: string, emit: Emit, raw: string): void {
       const list: string[] = [];
       for (const e of v) {
         if (e === null || e === undefined) continue;
-        list.push(isObj(e) || Array.isArray(e) ? JSON.stringify(e) : (scalar(e, raw, k) ?? ''));
+        const text = isObj(e) || Array.isArray(e) ? elementText(e) : (scalar(e, raw, k) ?? '');
+        if (text !== undefined) list.push(text);
       }
       if (list.length > 0) emit(name, list);
-    } else if (isObj(v)) flatten(v, `${name}.`, emit, raw);
+    } else if (isObj(v)) flatten(v, `${name}.`, emit, raw, depth + 1);
     else {
       const s = scalar(v, raw, k);
       if (s !== undefined) emit(name, s);

@@ -1,6 +1,6 @@
 import { isAscii } from 'node:buffer';
 import { FieldBuilder } from './builder.js';
-import { isObj, jsonRecord } from './json-event.js';
+import { isObj, jsonRecord, MAX_NESTING, nestingDrops } from './json-event.js';
 import { EvtxJsonEvent } from './json-lazy.js';
 import type { ChunkLike, Event, ParseStats, SourceRef, Warning } from './types.js';
 import { referenceRecord } from './xml-reference.js';
@@ -395,11 +395,16 @@ function parseNdjson(
       } else {
         const o = parsed as Record<string, unknown>;
         stats.records++;
+        // The view reads nested values on demand (during onEvent too): a record nested too deep to
+        // read whole says so once it has been handled.
+        const drops = nestingDrops();
         if (lazy && isObj(o.Event) && Object.hasOwn(o, 'Event')) onEvent(new EvtxJsonEvent(o, text), at());
         else {
           jsonRecord(o, text, builder);
           onEvent(builder.finish(), at());
         }
+        if (nestingDrops() !== drops)
+          onWarning({ ...at(), message: `values nested deeper than ${MAX_NESTING} levels were not read` });
       }
     }
     line++;

@@ -162,6 +162,37 @@ describe.concurrent('exit codes of spoor hunt', () => {
     expect(strict.code).toBe(2);
   });
 
+  it('a record nested 200,000 deep is read to 64 levels with a warning, and the hunt goes on', async () => {
+    const d = 200_000;
+    const deep = `${'{"a":'.repeat(d)}1${'}'.repeat(d)}`;
+    const events = readFileSync(MARKER_EVENTS, 'utf8').trimEnd().split('\n');
+    const file = path.join(tmp.dir, 'deep-record.ndjson');
+    writeFileSync(
+      file,
+      [
+        events[0],
+        `{"Channel":"Security","EventID":1102,"Provider_Name":"Microsoft-Windows-Eventlog","x":${deep}}`,
+        `{"Event":{"System":{"Provider":{"#attributes":{"Name":"Microsoft-Windows-Eventlog"}},"Channel":"Security","EventID":1102},"UserData":{"LogFileCleared":{"SubjectUserName":"eve","x":${deep}}}}}`,
+        ...events.slice(1),
+        '',
+      ].join('\n'),
+    );
+    // The bundled rules: their EQL rules read every event, the evtx_dump one's nested values too.
+    const [bundled, marker] = await Promise.all([
+      spoor(['hunt', file, '--jsonl', '-q']),
+      spoor(['hunt', file, '--rules', MARKER_RULES, '--jsonl', '-q']),
+    ]);
+    expect(bundled.code).toBe(0);
+    expect(bundled.stderr).toBe(
+      `spoor: ${file}:2: values nested deeper than 64 levels were not read\nspoor: ${file}:3: values nested deeper than 64 levels were not read\n`,
+    );
+    // Both deep records are still hunted (Security log cleared), with their shallow values.
+    const cleared = parseJsonl(bundled.stdout).filter((h) => h.event_id === 1102);
+    expect(cleared.map((h) => h.source.line)).toEqual([2, 3]);
+    expect(marker.code).toBe(0);
+    expect(parseJsonl(marker.stdout).length).toBeGreaterThan(0);
+  });
+
   it('-q drops the summary but never a problem: unreadable paths and malformed records still name themselves', async () => {
     const gone = path.join(tmp.dir, 'gone.ndjson');
     const r = await spoor([

@@ -24,6 +24,48 @@ describe('NDJSON records', () => {
     expect(sources.map((s) => s.line)).toEqual([1, 3, 4, 5, 6, 7, 8, 9]);
   });
 
+  it('reads a record nested 200,000 deep without overflowing, keeps its shallow values, and says so', () => {
+    const d = 200_000;
+    const objects = `${'{"a":'.repeat(d)}1${'}'.repeat(d)}`;
+    const arrays = `${'['.repeat(d)}${']'.repeat(d)}`;
+    const lines = [
+      `{"Channel":"Security","EventID":4688,"CommandLine":"c1","x":${objects}}`,
+      `{"Channel":"Security","EventID":4688,"CommandLine":"c2","x":${arrays}}`,
+      `{"Channel":"Security","EventID":4688,"CommandLine":"c3","x":[${arrays}]}`,
+      `{"winlog":{"channel":"Security","event_id":4688,"event_data":{"CommandLine":"c4","x":${objects}}}}`,
+      `{"Event":{"System":{"Channel":"Security","EventID":4688},"EventData":{"CommandLine":"c5","x":${objects}}}}`,
+      `{"Event":{"System":{"Channel":"Security","EventID":4688},"EventData":{"CommandLine":"c6","Data":${arrays}}}}`,
+      '{"Channel":"Security","EventID":1102,"CommandLine":"after"}',
+    ];
+    const { events, warnings } = parseText(`${lines.join('\n')}\n`, 'ndjson');
+    expect(events.map((e) => e.get('CommandLine'))).toEqual(['c1', 'c2', 'c3', 'c4', 'c5', 'c6', 'after']);
+    // Read as the parser hands them out (the evtx_dump records are read on demand, after the parse,
+    // and so warn only when something reads them while they are handled: see the CLI test).
+    expect(warnings).toEqual(
+      [1, 2, 3, 4].map((line) => ({
+        file: 'f',
+        line,
+        message: 'values nested deeper than 64 levels were not read',
+      })),
+    );
+    expect(events[0]!.get('x.a.a')).toBeUndefined();
+    expect(Object.keys(events[0]!.fields).some((k) => k.startsWith('x.a'))).toBe(false);
+    expect(Object.keys(events[4]!.fields).sort()).toEqual(['Channel', 'CommandLine', 'EventID']);
+  });
+
+  it('reads values 64 levels deep whole, and no further', () => {
+    const at = (n: number): string =>
+      `{"Channel":"Security","EventID":1,"v":${'{"a":'.repeat(n)}"leaf"${'}'.repeat(n)}}`;
+    const name = (n: number): string => `v${'.a'.repeat(n)}`;
+    const { events, warnings } = parseText(`${at(63)}\n${at(64)}\n`, 'ndjson');
+    expect(warnings).toEqual([]);
+    expect(events[0]!.get(name(63))).toBe('leaf');
+    expect(events[1]!.get(name(64))).toBe('leaf');
+    const over = parseText(`${at(65)}\n`, 'ndjson');
+    expect(over.events[0]!.get(name(65))).toBeUndefined();
+    expect(over.warnings).toHaveLength(1);
+  });
+
   it('reads flat objects with their keys and dotted nested names', () => {
     const e = parseFixture('shapes.ndjson', 'ndjson').events[4]!;
     expect(e.channel).toBe('Security');
