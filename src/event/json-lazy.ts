@@ -241,7 +241,13 @@ export class EvtxJsonEvent implements Event {
   /** The view built by the eager reader (for records that are not plain, and for `fields`). */
   private materialised(): FlatEvent {
     if (this.full === undefined) {
-      jsonRecord(this.root, this.raw, materialiser);
+      try {
+        jsonRecord(this.root, this.raw, materialiser);
+      } catch (e) {
+        // Nothing half-read may reach the next record's view (the parser reports this one).
+        materialiser.reset();
+        throw e;
+      }
       this.full = materialiser.finish();
     }
     return this.full;

@@ -274,12 +274,20 @@ function parseXml(
         whole = next < 0 || next > close;
       }
       let wanted: boolean;
-      if (!whole || bytes === undefined) wanted = screen(undefined, 0, 0, 'xml');
-      else if (ascii) wanted = screen(bytes, st, close + 8, 'xml');
-      else {
-        // A decoded part: the record's bytes are found from its characters' offsets.
-        const from = offsetOf(st) - chunk.offset;
-        wanted = screen(bytes, from, from + utf8Length(s, st, close + 8), 'xml');
+      try {
+        if (!whole || bytes === undefined) wanted = screen(undefined, 0, 0, 'xml');
+        else if (ascii) wanted = screen(bytes, st, close + 8, 'xml');
+        else {
+          // A decoded part: the record's bytes are found from its characters' offsets.
+          const from = offsetOf(st) - chunk.offset;
+          wanted = screen(bytes, from, from + utf8Length(s, st, close + 8), 'xml');
+        }
+      } catch (e) {
+        warn(st, unhandled(e));
+        stats.skipped++;
+        if (close < 0) break;
+        pos = close + 8;
+        continue;
       }
       if (!wanted) {
         stats.records++;
@@ -288,7 +296,15 @@ function parseXml(
         continue;
       }
     }
-    let end = referenceOnly ? -1 : scanRecord(s, st, n, builder);
+    let end = -1;
+    if (!referenceOnly) {
+      try {
+        end = scanRecord(s, st, n, builder);
+      } catch {
+        // The reference parser below reads it, or says why it cannot.
+        end = -1;
+      }
+    }
     let ok = end > 0;
     let reason = '';
     if (!ok) {
@@ -322,8 +338,13 @@ function parseXml(
       }
     }
     const ev = builder.finish();
-    stats.records++;
-    onEvent(ev, { file, offset: offsetOf(st) });
+    try {
+      onEvent(ev, { file, offset: offsetOf(st) });
+      stats.records++;
+    } catch (e) {
+      warn(st, unhandled(e));
+      stats.skipped++;
+    }
     pos = end;
   }
   return stats;
@@ -370,13 +391,23 @@ function parseNdjson(
     if (nl < 0) nl = n;
     // A rewritten layout indents its objects: a record starts (and is named) at its `{`.
     if (byOffset) while (pos < nl && (buf[pos] === 32 || buf[pos] === 9 || buf[pos] === 13)) pos++;
-    if (screen !== undefined && buf[pos] === 123 /* { */ && !screen(buf, pos, nl, 'ndjson')) {
-      stats.records++;
-      stats.unparsed++;
-      line++;
-      pos = nl + 1;
-      continue;
+    // Whatever a record does to the screen, the reader or the rules, it costs that record only.
+    try {
+      if (screen !== undefined && buf[pos] === 123 /* { */ && !screen(buf, pos, nl, 'ndjson')) {
+        stats.records++;
+        stats.unparsed++;
+      } else ndjsonRecord(nl);
+    } catch (e) {
+      builder.reset();
+      onWarning({ ...at(), message: unhandled(e) });
+      stats.skipped++;
     }
+    line++;
+    pos = nl + 1;
+  }
+  return stats;
+
+  function ndjsonRecord(nl: number): void {
     const text = ascii ? buf.toString('latin1', pos, nl) : lineText(buf, pos, nl);
     if (screen !== undefined && buf[pos] !== 123) screen(undefined, 0, 0, 'ndjson');
     if (text.charCodeAt(0) === 123 /* { */ || !(isBlank(text) || (byOffset && RECORD_LINE.test(text)))) {
@@ -394,7 +425,6 @@ function parseNdjson(
         stats.skipped++;
       } else {
         const o = parsed as Record<string, unknown>;
-        stats.records++;
         // The view reads nested values on demand (during onEvent too): a record nested too deep to
         // read whole says so once it has been handled.
         const drops = nestingDrops();
@@ -403,12 +433,15 @@ function parseNdjson(
           jsonRecord(o, text, builder);
           onEvent(builder.finish(), at());
         }
+        stats.records++;
         if (nestingDrops() !== drops)
           onWarning({ ...at(), message: `values nested deeper than ${MAX_NESTING} levels were not read` });
       }
     }
-    line++;
-    pos = nl + 1;
   }
-  return stats;
+}
+
+/** What a record whose handling threw is told; the scan goes on with the next one. */
+function unhandled(e: unknown): string {
+  return `record could not be handled (${e instanceof Error ? e.message : String(e)}); skipped`;
 }
