@@ -37,6 +37,10 @@ export interface OutputFile {
  * a reader sees the old file or the old file plus every new hit, never a partial line.
  */
 export function openOutputFile(path: string, opts: { append?: boolean } = {}): OutputFile {
+  // A folder would only fail at the rename, after the whole scan (and its temporary file would
+  // land beside the folder): say so before anything is opened.
+  if (existsSync(path) && statSync(path).isDirectory())
+    throw new Error(`is a directory: name a file to write (for example -o ${join(path, 'hits.jsonl')})`);
   const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.spoor-tmp`);
   const appending = opts.append === true && existsSync(path);
   if (appending) copyFileSync(path, temp);

@@ -64,4 +64,14 @@ describe('openOutputFile', () => {
   it('fails at once when the directory does not exist', () => {
     expect(() => openOutputFile(join(dir, 'missing', 'hits.json'))).toThrow(/ENOENT/);
   });
+
+  it('fails at once, saying so, when the path is a directory, and writes nothing beside it', () => {
+    for (const append of [false, true])
+      expect(() => openOutputFile(dir, { append })).toThrow(
+        `is a directory: name a file to write (for example -o ${join(dir, 'hits.jsonl')})`,
+      );
+    expect(readdirSync(dir)).toEqual([]);
+    const own = `.${dir.split('/').pop()}.`;
+    expect(readdirSync(join(dir, '..')).filter((n) => n.startsWith(own))).toEqual([]);
+  });
 });
