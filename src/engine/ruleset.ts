@@ -46,13 +46,15 @@ export async function loadRuleSet(paths: string[], opts: RuleSetOptions = {}): P
     try {
       eqlRules.push(eqlRuleFromQuery(q, i + 1));
     } catch (err) {
-      if (!(err instanceof EqlSyntaxError)) throw err;
+      const syntax = err instanceof EqlSyntaxError;
       problems.push({
         file: `--eql[${i + 1}]`,
-        line: err.line,
-        column: err.column,
+        line: syntax ? err.line : 1,
+        column: syntax ? err.column : 1,
         severity: 'error',
-        reason: err.message,
+        reason: syntax
+          ? err.message
+          : `query could not be loaded (${err instanceof Error ? err.message : String(err)})`,
       });
     }
   });

@@ -49,9 +49,25 @@ interface RawTerm {
   token: Token;
 }
 
+/**
+ * How deep parentheses, lists, call arguments and prefix operators may nest. Elastic's Windows rules
+ * nest 6 parentheses at most; a query written to nest 100,000 would overflow the parser's stack (and then the
+ * compiler's) and end the hunt.
+ */
+export const MAX_EQL_DEPTH = 64;
+
 class Parser {
   private pos = 0;
+  private depth = 0;
   constructor(private readonly tokens: Token[]) {}
+
+  /** Runs `f` one level deeper, refusing the query past MAX_EQL_DEPTH. */
+  private nested<T>(f: () => T): T {
+    if (++this.depth > MAX_EQL_DEPTH) this.fail(`expression nested deeper than ${MAX_EQL_DEPTH} levels`);
+    const r = f();
+    this.depth--;
+    return r;
+  }
 
   private get tok(): Token {
     return this.tokens[this.pos];
@@ -269,6 +285,10 @@ class Parser {
   // Expressions, lowest precedence first.
 
   parseExpr(): Expr {
+    return this.nested(() => this.parseOr());
+  }
+
+  private parseOr(): Expr {
     const first = this.parseAnd();
     if (!this.isKw('or')) return first;
     const args = [first];
@@ -293,7 +313,7 @@ class Parser {
   private parseNot(): Expr {
     if (this.isKw('not')) {
       this.pos++;
-      return { type: 'not', expr: this.parseNot() };
+      return { type: 'not', expr: this.nested(() => this.parseNot()) };
     }
     return this.parsePredicate();
   }
@@ -399,7 +419,7 @@ class Parser {
   private parseUnary(): Expr {
     if (this.isOp('-')) {
       this.pos++;
-      const inner = this.parseUnary();
+      const inner = this.nested(() => this.parseUnary());
       if (inner.type === 'literal' && typeof inner.value === 'number') {
         return { ...inner, value: -inner.value };
       }
@@ -407,7 +427,7 @@ class Parser {
     }
     if (this.isOp('+')) {
       this.pos++;
-      return this.parseUnary();
+      return this.nested(() => this.parseUnary());
     }
     return this.parsePrimary();
   }

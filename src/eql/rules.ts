@@ -178,7 +178,18 @@ export async function loadEqlRules(paths: string[]): Promise<EqlLoadResult> {
       problems.push({ file, severity: 'error', reason: `cannot read: ${(e as Error).message}` });
       continue;
     }
-    const r = eqlRuleFromToml(text, file);
+    let r: ReturnType<typeof eqlRuleFromToml>;
+    try {
+      r = eqlRuleFromToml(text, file);
+    } catch (e) {
+      // An exception nobody foresaw (a hostile rule, a bug) costs this rule only.
+      problems.push({
+        file,
+        severity: 'error',
+        reason: `rule could not be loaded (${e instanceof Error ? e.message : String(e)})`,
+      });
+      continue;
+    }
     if (!isRule(r)) {
       problems.push(r);
       continue;

@@ -7,6 +7,12 @@ type Tok =
 
 export class ConditionError extends Error {}
 
+/**
+ * How deep parentheses and `not`s may nest. SigmaHQ's deepest condition nests 2 parentheses; a rule written
+ * to nest 100,000 would overflow the parser's stack (and then the compiler's) and end the hunt.
+ */
+export const MAX_CONDITION_DEPTH = 64;
+
 function tokenize(text: string): Tok[] {
   const raw = text.match(/\(|\)|[^\s()]+/g) ?? [];
   const toks: Tok[] = [];
@@ -47,6 +53,11 @@ function globToRegExp(pattern: string): RegExp {
 export function parseCondition(text: string, names: string[]): ConditionIR {
   const toks = tokenize(text);
   let pos = 0;
+  let depth = 0;
+  const deeper = (): void => {
+    if (++depth > MAX_CONDITION_DEPTH)
+      throw new ConditionError(`condition nested deeper than ${MAX_CONDITION_DEPTH} levels`);
+  };
   const peek = () => toks[pos];
   const index = (name: string): number => {
     const i = names.indexOf(name);
@@ -71,9 +82,11 @@ export function parseCondition(text: string, names: string[]): ConditionIR {
     if (!t) throw new ConditionError('condition ends unexpectedly');
     pos++;
     if (t.k === 'lp') {
+      deeper();
       const e = orExpr();
       if (peek()?.k !== 'rp') throw new ConditionError('missing ")" in condition');
       pos++;
+      depth--;
       return e;
     }
     if (t.k === 'of') return ofExpr(t.quant, t.pattern);
@@ -87,7 +100,10 @@ export function parseCondition(text: string, names: string[]): ConditionIR {
   const notExpr = (): ConditionIR => {
     if (peek()?.k === 'not') {
       pos++;
-      return { t: 'not', c: notExpr() };
+      deeper();
+      const c = notExpr();
+      depth--;
+      return { t: 'not', c };
     }
     return primary();
   };

@@ -157,179 +157,192 @@ function parseRuleFiles(
     let global: unknown;
     let previous: unknown;
     for (const doc of docs) {
-      if (doc.errors.length > 0) {
-        const e = doc.errors[0]!;
-        problems.push({
-          file,
-          line: e.line,
-          column: e.column,
-          severity: 'error',
-          reason: `YAML error: ${e.message}`,
-        });
-        continue;
-      }
-      let data = doc.data;
-      if (!isDict(data)) {
-        problems.push({ file, line: doc.line, severity: 'error', reason: 'document is not a mapping' });
-        continue;
-      }
-      const action = str(data.action);
-      if (action === 'global') {
-        global = data;
-        continue;
-      }
-      if (action === 'reset') {
-        global = undefined;
-        continue;
-      }
-      if (action === 'repeat') data = deepMerge(previous, data) as Dict<unknown>;
-      else if (global !== undefined) data = deepMerge(global, data) as Dict<unknown>;
-      previous = data;
-      const d = data as Dict<unknown>;
-      delete d.action;
-      const where = (p: (string | number)[]) => doc.locate(p);
-      const problem = (
-        reason: string,
-        p: (string | number)[] = [],
-        severity: 'error' | 'warning' = 'error',
-      ) => {
-        const loc = p.length ? where(p) : { line: doc.line, column: 1 };
-        const pr: RuleProblem = { file, line: loc.line, column: loc.column, severity, reason };
-        const id = str(d.id);
-        const title = str(d.title);
-        if (id) pr.id = id;
-        if (title) pr.title = title;
-        problems.push(pr);
-      };
-      if (d.correlation !== undefined) {
-        const parsed = parseCorrelation(d, file, doc.line);
-        problems.push(...parsed.problems);
-        if (parsed.rule) correlations.push(parsed.rule);
-        continue;
-      }
-      const title = str(d.title);
-      if (d.filter !== undefined && d.detection === undefined) {
-        if (!title) {
-          problem('filter has no title', []);
-          continue;
-        }
-        const f = d.filter;
-        if (!isDict(f)) {
-          problem('filter must be a mapping', ['filter']);
-          continue;
-        }
-        const targets = strList(f.rules) ?? [];
-        if (targets.length === 0) {
-          problem('filter names no rules', ['filter']);
-          continue;
-        }
-        try {
-          const detection = buildDetection(f, opts, 'filter');
-          const pf: PendingFilter = {
+      try {
+        if (doc.errors.length > 0) {
+          const e = doc.errors[0]!;
+          problems.push({
             file,
-            doc,
-            title,
-            targets,
-            logsource: logsourceOf(d.logsource),
-            detection,
-          };
+            line: e.line,
+            column: e.column,
+            severity: 'error',
+            reason: `YAML error: ${e.message}`,
+          });
+          continue;
+        }
+        let data = doc.data;
+        if (!isDict(data)) {
+          problems.push({ file, line: doc.line, severity: 'error', reason: 'document is not a mapping' });
+          continue;
+        }
+        const action = str(data.action);
+        if (action === 'global') {
+          global = data;
+          continue;
+        }
+        if (action === 'reset') {
+          global = undefined;
+          continue;
+        }
+        if (action === 'repeat') data = deepMerge(previous, data) as Dict<unknown>;
+        else if (global !== undefined) data = deepMerge(global, data) as Dict<unknown>;
+        previous = data;
+        const d = data as Dict<unknown>;
+        delete d.action;
+        const where = (p: (string | number)[]) => doc.locate(p);
+        const problem = (
+          reason: string,
+          p: (string | number)[] = [],
+          severity: 'error' | 'warning' = 'error',
+        ) => {
+          const loc = p.length ? where(p) : { line: doc.line, column: 1 };
+          const pr: RuleProblem = { file, line: loc.line, column: loc.column, severity, reason };
           const id = str(d.id);
-          if (id) pf.id = id;
-          filters.push(pf);
+          const title = str(d.title);
+          if (id) pr.id = id;
+          if (title) pr.title = title;
+          problems.push(pr);
+        };
+        if (d.correlation !== undefined) {
+          const parsed = parseCorrelation(d, file, doc.line);
+          problems.push(...parsed.problems);
+          if (parsed.rule) correlations.push(parsed.rule);
+          continue;
+        }
+        const title = str(d.title);
+        if (d.filter !== undefined && d.detection === undefined) {
+          if (!title) {
+            problem('filter has no title', []);
+            continue;
+          }
+          const f = d.filter;
+          if (!isDict(f)) {
+            problem('filter must be a mapping', ['filter']);
+            continue;
+          }
+          const targets = strList(f.rules) ?? [];
+          if (targets.length === 0) {
+            problem('filter names no rules', ['filter']);
+            continue;
+          }
+          try {
+            const detection = buildDetection(f, opts, 'filter');
+            const pf: PendingFilter = {
+              file,
+              doc,
+              title,
+              targets,
+              logsource: logsourceOf(d.logsource),
+              detection,
+            };
+            const id = str(d.id);
+            if (id) pf.id = id;
+            filters.push(pf);
+          } catch (e) {
+            if (!(e instanceof DetectionError)) throw e;
+            problem(e.message, e.path);
+          }
+          continue;
+        }
+        if (!title) {
+          problem('rule has no title');
+          continue;
+        }
+        if (d.detection === undefined) {
+          problem('rule has no detection');
+          continue;
+        }
+        if (!isDict(d.logsource)) {
+          problem('rule has no logsource');
+          continue;
+        }
+        const legacy = legacyAggregation(d, file, doc.line, title);
+        if (legacy && 'refusal' in legacy) {
+          problem(legacy.refusal, ['detection', 'condition']);
+          continue;
+        }
+        if (legacy) {
+          (d.detection as Dict<unknown>).condition = legacy.search;
+          d.id = legacy.baseId;
+          correlations.push(legacy.rule);
+        }
+        let detection: DetectionIR;
+        try {
+          detection = buildDetection(d.detection, opts);
         } catch (e) {
           if (!(e instanceof DetectionError)) throw e;
           problem(e.message, e.path);
+          continue;
         }
-        continue;
-      }
-      if (!title) {
-        problem('rule has no title');
-        continue;
-      }
-      if (d.detection === undefined) {
-        problem('rule has no detection');
-        continue;
-      }
-      if (!isDict(d.logsource)) {
-        problem('rule has no logsource');
-        continue;
-      }
-      const legacy = legacyAggregation(d, file, doc.line, title);
-      if (legacy && 'refusal' in legacy) {
-        problem(legacy.refusal, ['detection', 'condition']);
-        continue;
-      }
-      if (legacy) {
-        (d.detection as Dict<unknown>).condition = legacy.search;
-        d.id = legacy.baseId;
-        correlations.push(legacy.rule);
-      }
-      let detection: DetectionIR;
-      try {
-        detection = buildDetection(d.detection, opts);
+        const logsource = logsourceOf(d.logsource);
+        const reads = detectionFields(detection);
+        let sources: SourceSpec[];
+        if (opts.ignoreLogsource) sources = [ANY_SOURCE];
+        else {
+          const mapped = resolveLogsource(logsource);
+          if (!mapped) {
+            problem(`unknown logsource ${describeLogsource(logsource)}`, ['logsource']);
+            continue;
+          }
+          sources = usableSources(mapped, reads);
+          if (sources.length === 0) {
+            const f = missingField(mapped[0]!, reads);
+            problem(`field ${f} is not available on logsource ${describeLogsource(logsource)}`, [
+              'detection',
+            ]);
+            continue;
+          }
+        }
+        const levelText = str(d.level);
+        const level = levelText === undefined ? 'medium' : parseLevel(levelText);
+        if (!level) {
+          problem(`unknown level ${levelText}`, ['level']);
+          continue;
+        }
+        let id = str(d.id);
+        if (!id) {
+          problem('rule has no id; its file and line stand in for it', [], 'warning');
+          id = `${file}:${doc.line}`;
+        }
+        const rule: SigmaRuleIR = {
+          id,
+          title,
+          level,
+          status: str(d.status) ?? '',
+          tags: strList(d.tags) ?? [],
+          path: file,
+          line: doc.line,
+          logsource,
+          detection,
+          sources,
+          eventIds: detectionEventIds(detection),
+          reads,
+        };
+        const opt = (k: 'name' | 'author' | 'description' | 'date' | 'modified') => {
+          const v = str(d[k]);
+          if (v !== undefined) rule[k] = v;
+        };
+        opt('name');
+        opt('author');
+        opt('description');
+        opt('date');
+        opt('modified');
+        const fp = strList(d.falsepositives);
+        if (fp) rule.falsepositives = fp;
+        const refs = strList(d.references);
+        if (refs) rule.references = refs;
+        const fields = strList(d.fields);
+        if (fields) rule.fields = fields;
+        rules.push(rule);
       } catch (e) {
-        if (!(e instanceof DetectionError)) throw e;
-        problem(e.message, e.path);
-        continue;
+        // An exception nobody foresaw (a hostile rule, a bug) costs this rule only: it is refused
+        // with its place and the reason, and the others load.
+        problems.push({
+          file,
+          line: doc.line,
+          severity: 'error',
+          reason: `rule could not be loaded (${e instanceof Error ? e.message : String(e)})`,
+        });
       }
-      const logsource = logsourceOf(d.logsource);
-      const reads = detectionFields(detection);
-      let sources: SourceSpec[];
-      if (opts.ignoreLogsource) sources = [ANY_SOURCE];
-      else {
-        const mapped = resolveLogsource(logsource);
-        if (!mapped) {
-          problem(`unknown logsource ${describeLogsource(logsource)}`, ['logsource']);
-          continue;
-        }
-        sources = usableSources(mapped, reads);
-        if (sources.length === 0) {
-          const f = missingField(mapped[0]!, reads);
-          problem(`field ${f} is not available on logsource ${describeLogsource(logsource)}`, ['detection']);
-          continue;
-        }
-      }
-      const levelText = str(d.level);
-      const level = levelText === undefined ? 'medium' : parseLevel(levelText);
-      if (!level) {
-        problem(`unknown level ${levelText}`, ['level']);
-        continue;
-      }
-      let id = str(d.id);
-      if (!id) {
-        problem('rule has no id; its file and line stand in for it', [], 'warning');
-        id = `${file}:${doc.line}`;
-      }
-      const rule: SigmaRuleIR = {
-        id,
-        title,
-        level,
-        status: str(d.status) ?? '',
-        tags: strList(d.tags) ?? [],
-        path: file,
-        line: doc.line,
-        logsource,
-        detection,
-        sources,
-        eventIds: detectionEventIds(detection),
-        reads,
-      };
-      const opt = (k: 'name' | 'author' | 'description' | 'date' | 'modified') => {
-        const v = str(d[k]);
-        if (v !== undefined) rule[k] = v;
-      };
-      opt('name');
-      opt('author');
-      opt('description');
-      opt('date');
-      opt('modified');
-      const fp = strList(d.falsepositives);
-      if (fp) rule.falsepositives = fp;
-      const refs = strList(d.references);
-      if (refs) rule.references = refs;
-      const fields = strList(d.fields);
-      if (fields) rule.fields = fields;
-      rules.push(rule);
     }
   }
   applyFilters(rules, filters, problems);

@@ -121,4 +121,18 @@ describe('expression semantics', () => {
       }),
     ).toBe(true);
   });
+
+  it('refuses an expression nested deeper than 64 levels (the query itself is one: 63 parentheses read)', () => {
+    const parens = (n: number): string => `process where ${'('.repeat(n)}true${')'.repeat(n)}`;
+    expect(() => parseEql(parens(63))).not.toThrow();
+    for (const q of [
+      parens(64),
+      parens(100_000),
+      `process where ${'not '.repeat(100_000)}true`,
+      `process where x == ${'-'.repeat(100_000)}1`,
+      `process where x in (${'('.repeat(100_000)}1${')'.repeat(100_000)})`,
+      `process where length(${'length('.repeat(100_000)}x${')'.repeat(100_001)} > 1`,
+    ])
+      expect(syntaxError(q).message).toMatch(/expression nested deeper than 64 levels/);
+  });
 });

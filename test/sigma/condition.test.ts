@@ -113,4 +113,17 @@ describe('conditions end to end', () => {
       'condition refers to missing identifier filter',
     );
   });
+
+  it('refuses a condition nested deeper than 64 levels, by parentheses or by not, and reads 64', async () => {
+    const parens = (n: number): string => `${'('.repeat(n)}selection${')'.repeat(n)}`;
+    const nots = (n: number): string => `${'not '.repeat(n)}selection`;
+    expect(parseCondition(parens(64), names)).toEqual({ t: 'sel', i: 0 });
+    expect(parseCondition(nots(64), names)).toMatchObject({ t: 'not' });
+    for (const text of [parens(65), nots(65), parens(100_000), nots(100_000)])
+      expect(() => parseCondition(text, names)).toThrow('condition nested deeper than 64 levels');
+    // Through the loader: the rule is refused with that reason (a hunt names it), nothing thrown.
+    expect(
+      await refusal(`    sel:\n        A: x\n    condition: ${parens(100_000).replace('selection', 'sel')}`),
+    ).toBe('condition nested deeper than 64 levels');
+  });
 });
