@@ -76,8 +76,8 @@ function siblingName(obj: JObj, k: string): string {
 }
 
 /**
- * How deep the reader follows a record's nested objects and arrays. No exported event nests past
- * ~8 levels (Event, EventData, a UserData block, its children); an attacker's record can nest
+ * How deep the reader follows a record's nested objects and arrays. No exported event nests deep
+ * (the shared corpus's 14,790 NDJSON records: 6 levels at most); an attacker's record can nest
  * 200,000, which the recursive reader would overflow the stack on, taking the whole hunt with it.
  * Deeper values are not read, and counted (`nestingDrops`) so that the parser can say so.
  */
