@@ -6,6 +6,7 @@ import {
   acquireLock,
   type FileCheckpoint,
   fingerprint,
+  isCheckpoint,
   readState,
   resumeDecision,
   type StateFile,
@@ -62,13 +63,18 @@ export class StateSession {
   async startFor(file: InputFile): Promise<{ start?: { offset: number; line: number }; note?: string }> {
     if (file.path === '-') return {};
     const key = resolve(file.path);
-    const prev = Object.hasOwn(this.state.files, key) ? this.state.files[key] : undefined;
+    const entry: unknown = Object.hasOwn(this.state.files, key) ? this.state.files[key] : undefined;
+    const prev = isCheckpoint(entry) ? entry : undefined;
     const [st, fp, decision] = await Promise.all([
       stat(file.path),
       fingerprint(file.path),
       resumeDecision(file.path, prev),
     ]);
     const base = { size: st.size, mtimeMs: st.mtimeMs, fingerprint: fp.hash, fingerprintBytes: fp.bytes };
+    if (entry !== undefined && prev === undefined) {
+      this.tracked.set(file, { key, base, offset: 0, line: 1 });
+      return { note: 'its entry in the state file is not one spoor wrote: scanning it from the start' };
+    }
     switch (decision.action) {
       case 'unchanged':
       case 'appended':

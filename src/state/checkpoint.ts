@@ -25,6 +25,29 @@ export interface StateFile {
   pending?: unknown;
 }
 
+const natural = (v: unknown): boolean => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+
+/**
+ * Whether a state file's entry is one spoor wrote: every field of the right type and range. A
+ * hand-edited or damaged entry (an offset of "x", a negative line) must not steer where a file is
+ * read from; the file is read from its start instead.
+ */
+export function isCheckpoint(v: unknown): v is FileCheckpoint {
+  if (v === null || typeof v !== 'object') return false;
+  const c = v as Record<string, unknown>;
+  return (
+    natural(c.size) &&
+    typeof c.mtimeMs === 'number' &&
+    Number.isFinite(c.mtimeMs) &&
+    typeof c.fingerprint === 'string' &&
+    /^[0-9a-f]{16}$/.test(c.fingerprint) &&
+    natural(c.fingerprintBytes) &&
+    natural(c.offset) &&
+    natural(c.line) &&
+    (c.line as number) >= 1
+  );
+}
+
 export function emptyState(): StateFile {
   return { version: 1, files: Object.create(null) as Record<string, FileCheckpoint> };
 }

@@ -3,6 +3,7 @@ export {
   FINGERPRINT_BYTES,
   type FileCheckpoint,
   fingerprint,
+  isCheckpoint,
   type ResumeDecision,
   readState,
   resumeDecision,

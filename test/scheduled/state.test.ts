@@ -111,6 +111,38 @@ describe('--state: resume where the last run stopped', () => {
     expect(blocked.stderr).toMatch(/locked by a running spoor \(pid \d+\)/);
   });
 
+  it('reads a file from the start, saying so, when its entry is not one spoor wrote', async () => {
+    const log = join(dir, 'exports.xml');
+    const state = join(dir, 'state.json');
+    await writeFile(log, await readFile(join(SIGMA, 't1086_remote_powershell_session.xml')));
+    const first = await hunt([log, '--state', state]);
+    expect(first.ids.length).toBeGreaterThan(0);
+    const saved = JSON.parse(await readFile(state, 'utf8')) as {
+      files: Record<string, Record<string, unknown>>;
+    };
+    const [key] = Object.keys(saved.files);
+    for (const damage of [
+      { offset: 'x' },
+      { offset: -7 },
+      { line: 0 },
+      { fingerprint: 'zz' },
+      { size: 1.5 },
+    ]) {
+      await writeFile(
+        state,
+        JSON.stringify({ ...saved, files: { [key!]: { ...saved.files[key!], ...damage } } }),
+      );
+      const again = await hunt([log, '--state', state]);
+      expect(again.code, JSON.stringify(damage)).toBe(0);
+      expect(again.stderr).toContain(
+        `${log}: its entry in the state file is not one spoor wrote: scanning it from the start`,
+      );
+      expect(sorted(again.ids)).toEqual(sorted(first.ids));
+    }
+    // The run after it resumes as usual from the entry it wrote.
+    expect((await hunt([log, '--state', state])).ids).toEqual([]);
+  });
+
   it('refuses a corrupt state file with its name and exit 2', async () => {
     const state = join(dir, 'state.json');
     await writeFile(state, 'garbage');
