@@ -29,7 +29,6 @@ type Mark = (
   mask: number,
   gen: number,
   cand: number,
-  found: number,
 ) => number;
 
 /** Reports one scan may write (a record with more is scanned in JavaScript). */
@@ -152,7 +151,6 @@ export class ScanKernel {
       mask,
       gen,
       cand,
-      0,
     );
   }
 
@@ -172,7 +170,6 @@ export class ScanKernel {
       this.chunkAt = at;
       this.chunkRoom = size;
     }
-    this.chunkOf = undefined;
     new Uint8Array(this.arena.buffer, this.chunkAt, b.length).set(b);
     this.chunkOf = b;
     return true;

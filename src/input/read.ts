@@ -227,6 +227,20 @@ export async function* readChunks(file: InputFile, opts: ReadOptions = {}): Asyn
       stage = small;
     }
   };
+  /**
+   * The first `n` staged bytes as a chunk, dropped from the stage; `offset` and `line` move past
+   * them. Where the next chunk starts is worked out before the chunk is yielded: the consumer may
+   * transfer `data` to a worker, which leaves it empty here.
+   */
+  const cutChunk = (fmt: 'xml' | 'ndjson', n: number): Chunk => {
+    const data = takeCopy(n);
+    const next = { offset: offset + n, line: line + countLines(data) };
+    const chunk: Chunk = { format: fmt, data, offset, line, end: next, ...named() };
+    consume(n);
+    offset = next.offset;
+    line = next.line;
+    return chunk;
+  };
   // Set while the bytes of a record longer than maxRecord are dropped, up to the next record's start.
   let skipping = false;
   /** Drops the first `n` staged bytes as skipped: the offset and line move past them. */
@@ -344,14 +358,7 @@ export async function* readChunks(file: InputFile, opts: ReadOptions = {}): Asyn
           if ((end < 0 ? fill : end) - from > maxRecord) long = from;
         }
         if (long >= 0) {
-          if (long > 0) {
-            const data = takeCopy(long);
-            const next = { offset: offset + long, line: line + countLines(data) };
-            consume(long);
-            yield { format, data, offset, line, end: next, ...named() };
-            offset = next.offset;
-            line = next.line;
-          }
+          if (long > 0) yield cutChunk(format, long);
           // The warning names the record's own line, not the blank space before it.
           let blank = 0;
           while (blank < fill && isBlankByte(stage[blank] as number)) blank++;
@@ -375,15 +382,8 @@ export async function* readChunks(file: InputFile, opts: ReadOptions = {}): Asyn
           searchFrom = Math.max(0, fill - END_EVENT.length);
           break;
         }
-        const data = takeCopy(end);
-        const next = { offset: offset + end, line: line + countLines(data) };
-        consume(end);
         searchFrom = 0;
-        // Where the next chunk starts is worked out before the yield: the consumer may transfer
-        // `data` to a worker, which leaves it empty here.
-        yield { format, data, offset, line, end: next, ...named() };
-        offset = next.offset;
-        line = next.line;
+        yield cutChunk(format, end);
       }
     }
     if (format === undefined) {
