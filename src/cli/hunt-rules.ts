@@ -2,6 +2,7 @@ import type { RuleProblem } from '../common/index.js';
 import { correlationMeta, loadRuleSet, type RuleSet, type RuleSetOptions } from '../engine/index.js';
 import { displayRulePath } from './paths.js';
 import { keepRule, type RuleFilterOptions } from './rule-filter.js';
+import { where } from './rules.js';
 
 /** The rules a hunt runs, and which of them may produce output. */
 export interface HuntRules {
@@ -26,9 +27,8 @@ const NAMED_REFUSALS = 20;
 export function refusalLines(problems: readonly RuleProblem[], rulePaths: readonly string[]): string[] {
   const refused = problems.filter((p) => p.severity === 'error' && !p.file.startsWith('--eql'));
   const lines = refused.slice(0, NAMED_REFUSALS).map((p) => {
-    const at = p.line === undefined ? '' : p.column === undefined ? `:${p.line}` : `:${p.line}:${p.column}`;
     const who = p.title ? ` (${p.title})` : '';
-    return `${displayRulePath(p.file)}${at}: rule refused: ${p.reason}${who}`;
+    return `${where({ ...p, file: displayRulePath(p.file) })}: rule refused: ${p.reason}${who}`;
   });
   const more = refused.length - lines.length;
   if (more > 0) {

@@ -11,7 +11,8 @@ export interface RulesIO {
   stderr: { write(text: string): unknown };
 }
 
-function where(p: { file: string; line?: number; column?: number }): string {
+/** A rule problem's place: file, then line and column when known. */
+export function where(p: { file: string; line?: number; column?: number }): string {
   if (p.line === undefined) return p.file;
   return p.column === undefined ? `${p.file}:${p.line}` : `${p.file}:${p.line}:${p.column}`;
 }
